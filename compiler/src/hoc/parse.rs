@@ -159,6 +159,25 @@ impl Driver {
     }
 }
 
+/// Whether `src` ends inside an open brace or comment, so that a REPL should
+/// read another line before running it.
+pub fn needs_more_input(src: &str) -> bool {
+    match tokenize(src) {
+        Err(e) => matches!(e.kind, super::lexer::LexErrorKind::UnterminatedComment),
+        Ok(toks) => {
+            let mut depth = 0i64;
+            for (_, t, _) in &toks {
+                match t {
+                    Tok::LBrace => depth += 1,
+                    Tok::RBrace => depth -= 1,
+                    _ => {}
+                }
+            }
+            depth > 0
+        }
+    }
+}
+
 fn lex_error(e: LexError) -> SyntaxError {
     let incomplete = matches!(e.kind, super::lexer::LexErrorKind::UnterminatedComment);
     SyntaxError {

@@ -1,0 +1,5 @@
+//! nerve-runtime: the HOC virtual machine (and, later, the cell model, the
+//! mechanism ABI and the solver). The VM knows nothing of the solver; the
+//! stdlib binds them.
+pub mod cfmt;
+pub mod hoc;

@@ -1,0 +1,164 @@
+//! The command line: options as `nrniv` takes them, files, `-c` statements,
+//! and the REPL.
+
+use nerve_runtime::hoc::{ErrorKind, HocError, Interpreter};
+use std::io::{BufRead, IsTerminal};
+
+const HELP: &str = "\
+usage: nerve [options] [file.hoc ...] [-]
+
+Runs each HOC file in order, then reads statements from standard input
+(an interactive prompt on a terminal). Like NEURON's nrniv.
+
+options:
+  -c STATEMENT   run STATEMENT (repeatable; before the files, in order)
+  -nobanner      print no banner (nerve prints none anyway)
+  -nogui         no graphics (nerve has none)
+  -isatty        treat standard input as a terminal (prompt)
+  -notatty       treat standard input as a pipe (no prompt)
+  --version      print the version
+  --help         print this help
+  -              read standard input at that point
+";
+
+enum Input {
+    File(String),
+    Stdin,
+}
+
+/// What happened to the session.
+pub(crate) enum Outcome {
+    Continue,
+    Exit(i32),
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main(args: Vec<String>) -> i32 {
+    let mut statements = Vec::new();
+    let mut inputs = Vec::new();
+    let mut tty: Option<bool> = None;
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-c" => match it.next() {
+                Some(s) => statements.push(s),
+                None => {
+                    eprintln!("nerve: -c needs a statement");
+                    return 2;
+                }
+            },
+            "-nobanner" | "-nogui" | "-NSTACK" | "-NFRAME" => {}
+            "-isatty" => tty = Some(true),
+            "-notatty" => tty = Some(false),
+            "--version" | "-v" | "-version" => {
+                println!("nerve {} (NEURON 9.0.2 compatible)", env!("CARGO_PKG_VERSION"));
+                return 0;
+            }
+            "--help" | "-h" | "-help" => {
+                print!("{HELP}");
+                return 0;
+            }
+            "-" => inputs.push(Input::Stdin),
+            s if s.starts_with('-') && s.len() > 1 => {
+                eprintln!("nerve: unknown option {s} (see nerve --help)");
+                return 2;
+            }
+            _ => inputs.push(Input::File(a)),
+        }
+    }
+    let mut interp = nerve_stdlib::interpreter();
+    for (k, s) in statements.iter().enumerate() {
+        match run(&mut interp, &format!("-c[{}]", k + 1), s) {
+            Outcome::Continue => {}
+            Outcome::Exit(c) => return c,
+        }
+    }
+    let mut read_stdin = true;
+    for input in inputs {
+        match input {
+            Input::File(path) => {
+                let text = match std::fs::read_to_string(&path) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        interp.flush();
+                        eprintln!("nerve: cannot read {path}: {e}");
+                        return 1;
+                    }
+                };
+                match run(&mut interp, &path, &text) {
+                    Outcome::Continue => {}
+                    Outcome::Exit(c) => return c,
+                }
+            }
+            Input::Stdin => {
+                read_stdin = false;
+                if let Outcome::Exit(c) = stdin_loop(&mut interp, tty) {
+                    return c;
+                }
+            }
+        }
+    }
+    if read_stdin {
+        if let Outcome::Exit(c) = stdin_loop(&mut interp, tty) {
+            return c;
+        }
+    }
+    interp.flush();
+    0
+}
+
+/// Runs a script; an error prints its diagnostic and ends with status 1.
+fn run(interp: &mut Interpreter, name: &str, text: &str) -> Outcome {
+    match interp.run_source(name, text) {
+        Ok(()) => Outcome::Continue,
+        Err(e) => match e.kind {
+            ErrorKind::Quit(c) => {
+                interp.flush();
+                Outcome::Exit(c)
+            }
+            _ => {
+                report_error(interp, &e);
+                Outcome::Exit(1)
+            }
+        },
+    }
+}
+
+pub(crate) fn report_error(interp: &mut Interpreter, e: &HocError) {
+    interp.flush();
+    eprintln!("nerve: {}", e.render());
+}
+
+/// Reads statements from stdin: a REPL on a terminal, plain lines otherwise.
+fn stdin_loop(interp: &mut Interpreter, tty: Option<bool>) -> Outcome {
+    let is_tty = tty.unwrap_or_else(|| std::io::stdin().is_terminal());
+    if is_tty {
+        return crate::cli_repl::repl(interp);
+    }
+    let stdin = std::io::stdin();
+    let mut pending = String::new();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        pending.push_str(&line);
+        pending.push('\n');
+        if nerve_compiler::hoc::parse::needs_more_input(&pending) {
+            continue;
+        }
+        match interp.run_source("stdin", &pending) {
+            Ok(()) => pending.clear(),
+                        Err(e) => {
+                pending.clear();
+                match e.kind {
+                    ErrorKind::Quit(c) => {
+                        interp.flush();
+                        return Outcome::Exit(c);
+                    }
+                    _ => report_error(interp, &e),
+                }
+            }
+        }
+        interp.flush();
+    }
+    interp.flush();
+    Outcome::Continue
+}
