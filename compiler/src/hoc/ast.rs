@@ -113,10 +113,11 @@ pub enum ExprKind {
         indices: Vec<Expr>,
         args: Option<Vec<Expr>>,
     },
-    /// `$1`, `$s1`, `$o1`, `$&1`, `$i`.
+    /// `$1`, `$s1`, `$o1`, `$&1`, `$i`; `$&1[i]` indexes from the pointer.
     Dollar {
         kind: DollarKind,
         index: DollarIndex,
+        subscript: Option<Box<Expr>>,
     },
     /// `&x`, `&x[i]`, `&o.x[i]`, `&soma.v(0.5)`.
     AddrOf(Box<Expr>),

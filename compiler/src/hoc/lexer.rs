@@ -79,8 +79,8 @@ pub enum Tok {
     #[regex(r"\.[0-9]+([eE][-+]?[0-9]+)?", parse_num)]
     Num(f64),
     /// A string literal, escapes processed.
-    #[regex(r#""([^"\\\n]|\\.)*""#, parse_str)]
-    #[regex(r#""([^"\\\n]|\\.)*"#, unterminated_str)]
+    #[regex(r#""([^"\\\n]|\\.|\\\n)*""#, parse_str)]
+    #[regex(r#""([^"\\\n]|\\.|\\\n)*"#, unterminated_str)]
     Str(String),
     /// A name that is not a keyword. The driver may reclassify it as [`Tok::SecName`].
     #[regex(r"[A-Za-z_][A-Za-z0-9_]*", |lex| lex.slice().to_string())]
@@ -256,6 +256,8 @@ pub fn unescape(s: &str) -> String {
             continue;
         }
         match chars.next() {
+            // A backslash-newline inside a string keeps the newline.
+            Some('\n') => out.push('\n'),
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('r') => out.push('\r'),

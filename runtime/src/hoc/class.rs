@@ -116,7 +116,12 @@ impl<T: 'static> ClassBuilder<T> {
             set: Some(Rc::new(move |_, o, _, v| {
                 let x = match v {
                     Value::Num(x) => x,
-                    other => return Err(HocError::msg(format!("a number is needed, not {}", other.type_name()))),
+                    other => {
+                        return Err(HocError::msg(format!(
+                            "a number is needed, not {}",
+                            other.type_name()
+                        )))
+                    }
                 };
                 set(&mut *o.native_mut::<T>()?, x);
                 Ok(())
@@ -267,11 +272,7 @@ impl Args {
     /// Argument `i` as an object that is not nil.
     pub fn object(&self, i: usize) -> Result<Obj, HocError> {
         self.obj(i)?.ok_or_else(|| {
-            HocError::msg(format!(
-                "{}: argument {} is NULLobject",
-                self.name,
-                i + 1
-            ))
+            HocError::msg(format!("{}: argument {} is NULLobject", self.name, i + 1))
         })
     }
 

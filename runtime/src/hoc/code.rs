@@ -50,6 +50,8 @@ pub enum Ex {
         span: Span,
     },
     Dollar(DollarKind, DIdx, Span),
+    /// `$&1[i]`: the double `i` places after the one the pointer argument points at.
+    PtrElem(DIdx, Box<Ex>, Span),
     AddrOf(Box<Lv>, Span),
     /// `new Class(args)`: the class's global symbol.
     New(SymId, Vec<Ex>, Span),
@@ -75,6 +77,7 @@ pub enum Lv {
         span: Span,
     },
     Dollar(DollarKind, DIdx, Span),
+    PtrElem(DIdx, Box<Ex>, Span),
 }
 
 /// One declared name of a `double`/`strdef`/`objref` statement.

@@ -10,7 +10,7 @@ use super::symbols::Sym;
 use super::template::{MemberKind, Template};
 use nerve_compiler::diagnostics::SourceFile;
 use nerve_compiler::hoc::ast::{self, DeclKind, Expr, ExprKind, Span, Stmt, StmtKind};
-use nerve_compiler::hoc::lexer::DollarIndex;
+use nerve_compiler::hoc::lexer::{DollarIndex, DollarKind};
 use std::rc::Rc;
 
 /// What the compiler knows about where code is being compiled.
@@ -25,6 +25,8 @@ pub struct Scope {
     pub in_proc: bool,
     /// The source file.
     pub file: Rc<SourceFile>,
+    /// How many braces enclose the statement being compiled.
+    pub block_depth: usize,
 }
 
 impl Scope {
@@ -36,6 +38,7 @@ impl Scope {
             template,
             in_proc: false,
             file,
+            block_depth: 0,
         }
     }
 }
@@ -105,9 +108,13 @@ impl Interpreter {
             }
             StmtKind::Block(v) => {
                 let mut out = Vec::with_capacity(v.len());
-                for s in v {
+                scope.block_depth += 1;
+                let r = v.iter().try_for_each(|s| {
                     out.push(self.compile_stmt(scope, s, false)?);
-                }
+                    Ok::<(), HocError>(())
+                });
+                scope.block_depth -= 1;
+                r?;
                 St::Block(out)
             }
             StmtKind::If { cond, then, els } => St::If(
@@ -133,7 +140,12 @@ impl Interpreter {
                 self.compile_opt(scope, step.as_ref())?,
                 Box::new(self.compile_stmt(scope, body, false)?),
             ),
-            StmtKind::ForRange { var, from, to, body } => {
+            StmtKind::ForRange {
+                var,
+                from,
+                to,
+                body,
+            } => {
                 let lv = self.compile_lvalue(scope, var)?;
                 St::ForRange(
                     lv,
@@ -145,7 +157,12 @@ impl Interpreter {
             StmtKind::ForIter { name, args, body } => {
                 let f = self.resolve(scope, &name.name);
                 let args = self.compile_args(scope, args)?;
-                St::ForIter(f, args, Rc::new(self.compile_stmt(scope, body, false)?), name.span)
+                St::ForIter(
+                    f,
+                    args,
+                    Rc::new(self.compile_stmt(scope, body, false)?),
+                    name.span,
+                )
             }
             StmtKind::Break => St::Break,
             StmtKind::Continue => St::Continue,
@@ -154,11 +171,19 @@ impl Interpreter {
             StmtKind::IteratorStatement => St::IterStmt(span),
             StmtKind::Local(items) => {
                 if !scope.in_proc {
-                    return Err(self.err_at(scope, span, "local declaration outside a proc or func"));
+                    return Err(self.err_at(
+                        scope,
+                        span,
+                        "local declaration outside a proc or func",
+                    ));
                 }
                 for it in items {
                     if !it.dims.is_empty() {
-                        return Err(self.err_at(scope, it.name.span, "local arrays are not supported"));
+                        return Err(self.err_at(
+                            scope,
+                            it.name.span,
+                            "local arrays are not supported",
+                        ));
                     }
                     scope.locals.push((it.name.name.as_str().into(), false));
                 }
@@ -166,7 +191,11 @@ impl Interpreter {
             }
             StmtKind::LocalObj(items) => {
                 if !scope.in_proc {
-                    return Err(self.err_at(scope, span, "localobj declaration outside a proc or func"));
+                    return Err(self.err_at(
+                        scope,
+                        span,
+                        "localobj declaration outside a proc or func",
+                    ));
                 }
                 for it in items {
                     scope.locals.push((it.name.as_str().into(), true));
@@ -204,6 +233,13 @@ impl Interpreter {
                 St::Decl(*kind, targets)
             }
             StmtKind::Define { kind, name, body } => {
+                if scope.in_proc || scope.block_depth > 0 {
+                    return Err(self.err_at(
+                        scope,
+                        name.span,
+                        "a proc, func, obfunc or iterator can only be defined at top level",
+                    ));
+                }
                 let target = match &scope.template {
                     Some(t) => VarRef::Field(t.member(&name.name, MemberKind::Code(None))),
                     None => VarRef::Global(self.global_id(&name.name)),
@@ -223,6 +259,7 @@ impl Interpreter {
                     template_body: false,
                     in_proc: true,
                     file: scope.file.clone(),
+                    block_depth: 0,
                 };
                 let body = self.compile_stmt(&mut inner, body, false)?;
                 let def = Rc::new(ProcDef {
@@ -241,7 +278,11 @@ impl Interpreter {
             }
             StmtKind::Public(names) | StmtKind::External(names) => {
                 let Some(t) = &scope.template else {
-                    return Err(self.err_at(scope, span, "public and external are only allowed in a template"));
+                    return Err(self.err_at(
+                        scope,
+                        span,
+                        "public and external are only allowed in a template",
+                    ));
                 };
                 let public = matches!(s.kind, StmtKind::Public(_));
                 for n in names {
@@ -250,12 +291,18 @@ impl Interpreter {
                 }
                 St::Empty
             }
-            StmtKind::WithSection { .. } => St::Expr(unsupported("a section statement", span), false),
+            StmtKind::WithSection { .. } => {
+                St::Expr(unsupported("a section statement", span), false)
+            }
             StmtKind::Connect { .. } => St::Expr(unsupported("connect", span), false),
             StmtKind::Access(_) => St::Expr(unsupported("access", span), false),
-            StmtKind::Insert(_) | StmtKind::Uninsert(_) => St::Expr(unsupported("insert", span), false),
+            StmtKind::Insert(_) | StmtKind::Uninsert(_) => {
+                St::Expr(unsupported("insert", span), false)
+            }
             StmtKind::Setpointer { .. } => St::Expr(unsupported("setpointer", span), false),
-            StmtKind::Taper { .. } => St::Expr(unsupported("a tapered range assignment", span), false),
+            StmtKind::Taper { .. } => {
+                St::Expr(unsupported("a tapered range assignment", span), false)
+            }
             StmtKind::ForSeg { .. } => St::Expr(unsupported("for (x)", span), false),
             StmtKind::Forall(_) => St::Expr(unsupported("forall", span), false),
             StmtKind::Forsec { .. } => St::Expr(unsupported("forsec", span), false),
@@ -272,9 +319,18 @@ impl Interpreter {
         args.iter().map(|a| self.compile_expr(scope, a)).collect()
     }
 
-    fn compile_dollar_index(&mut self, scope: &mut Scope, idx: &DollarIndex, span: Span) -> Result<DIdx, HocError> {
+    fn compile_dollar_index(
+        &mut self,
+        scope: &mut Scope,
+        idx: &DollarIndex,
+        span: Span,
+    ) -> Result<DIdx, HocError> {
         if !scope.in_proc {
-            return Err(self.err_at(scope, span, "$ arguments are only defined inside a proc or func"));
+            return Err(self.err_at(
+                scope,
+                span,
+                "$ arguments are only defined inside a proc or func",
+            ));
         }
         Ok(match idx {
             DollarIndex::Lit(n) => {
@@ -314,8 +370,18 @@ impl Interpreter {
                 indices: self.compile_args(scope, indices)?,
                 span,
             },
-            ExprKind::Dollar { kind, index } => {
-                Lv::Dollar(*kind, self.compile_dollar_index(scope, index, span)?, span)
+            ExprKind::Dollar {
+                kind,
+                index,
+                subscript: None,
+            } => Lv::Dollar(*kind, self.compile_dollar_index(scope, index, span)?, span),
+            ExprKind::Dollar {
+                kind: DollarKind::Ptr,
+                index,
+                subscript: Some(sub),
+            } => {
+                let idx = self.compile_dollar_index(scope, index, span)?;
+                Lv::PtrElem(idx, Box::new(self.compile_expr(scope, sub)?), span)
             }
             ExprKind::SecVar { .. } | ExprKind::Call { .. } => {
                 return Err(HocError::msg(
@@ -365,8 +431,25 @@ impl Interpreter {
             },
             ExprKind::SecVar { .. } => unsupported("a section variable", span),
             ExprKind::RangeSlice { .. } => unsupported("a range variable slice", span),
-            ExprKind::Dollar { kind, index } => {
-                Ex::Dollar(*kind, self.compile_dollar_index(scope, index, span)?, span)
+            ExprKind::Dollar {
+                kind,
+                index,
+                subscript: None,
+            } => Ex::Dollar(*kind, self.compile_dollar_index(scope, index, span)?, span),
+            ExprKind::Dollar {
+                kind: DollarKind::Ptr,
+                index,
+                subscript: Some(sub),
+            } => {
+                let idx = self.compile_dollar_index(scope, index, span)?;
+                Ex::PtrElem(idx, Box::new(self.compile_expr(scope, sub)?), span)
+            }
+            ExprKind::Dollar { .. } => {
+                return Err(self.err_at(
+                    scope,
+                    span,
+                    "only a pointer argument ($&n) can be indexed",
+                ))
             }
             ExprKind::AddrOf(inner) => {
                 if let ExprKind::SecVar { .. } | ExprKind::Call { .. } = inner.kind {

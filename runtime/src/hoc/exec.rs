@@ -3,7 +3,7 @@
 use super::class::Args;
 use super::code::{DIdx, Ex, Lv, ProcDef, St, VarRef};
 use super::error::{ErrorKind, HocError};
-use super::interp::{Frame, IterCtx, Interpreter};
+use super::interp::{Frame, Interpreter, IterCtx};
 use super::symbols::Sym;
 use super::template::MemberKind;
 use super::value::{ClassKind, Obj, ObjectData, Ptr, Value};
@@ -39,7 +39,8 @@ impl Interpreter {
 
     fn check_interrupt(&self) -> Result<(), HocError> {
         if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
-            self.interrupt.store(false, std::sync::atomic::Ordering::Relaxed);
+            self.interrupt
+                .store(false, std::sync::atomic::Ordering::Relaxed);
             return Err(HocError {
                 kind: ErrorKind::Interrupted,
                 ..HocError::msg("interrupted")
@@ -55,7 +56,7 @@ impl Interpreter {
             St::Expr(e, echo) => {
                 let v = self.eval(e)?;
                 if *echo {
-                    self.echo(&v)?;
+                    self.echo(&v, matches!(e, Ex::Member { .. }))?;
                 }
                 Ok(Flow::Normal)
             }
@@ -112,7 +113,8 @@ impl Interpreter {
             }
             St::ForRange(lv, from, to, body) => {
                 let a = self.eval_num(from)?;
-                let b = self.eval_num(to)?;
+                // The upper bound gets float_epsilon added, as in NEURON.
+                let b = self.eval_num(to)? + self.float_epsilon.get();
                 self.assign(lv, AssignOp::Set, Value::Num(a))?;
                 loop {
                     let i = self.read_lv_num(lv)?;
@@ -132,10 +134,14 @@ impl Interpreter {
             }
             St::ForIter(f, args, body, span) => {
                 let def = match self.callable(*f) {
-                    Some(Callable::Proc(def, this)) if def.kind == ProcKind::Iterator => (def, this),
+                    Some(Callable::Proc(def, this)) if def.kind == ProcKind::Iterator => {
+                        (def, this)
+                    }
                     _ => {
                         let name = self.var_name(*f);
-                        return Err(self.here(HocError::msg(format!("{name} is not an iterator")), *span));
+                        return Err(
+                            self.here(HocError::msg(format!("{name} is not an iterator")), *span)
+                        );
                     }
                 };
                 let vals = self.eval_args(args)?;
@@ -170,7 +176,10 @@ impl Interpreter {
                         v @ Value::Obj(_) => v,
                         other => {
                             return Err(self.here(
-                                HocError::msg(format!("an obfunc must return an object, not {}", other.type_name())),
+                                HocError::msg(format!(
+                                    "an obfunc must return an object, not {}",
+                                    other.type_name()
+                                )),
                                 *span,
                             ))
                         }
@@ -202,18 +211,27 @@ impl Interpreter {
             St::Print(args) => {
                 let mut line = String::new();
                 for a in args {
+                    let from_member = matches!(a, Ex::Member { .. });
                     match self.eval(a)? {
                         Value::Num(x) => {
                             line.push_str(&fmt_g8(x));
                             line.push(' ');
                         }
-                        Value::Str(s) => line.push_str(&s.borrow()),
+                        Value::Str(s) => {
+                            line.push_str(&s.borrow());
+                            if from_member {
+                                line.push(' ');
+                            }
+                        }
                         Value::Obj(o) => {
                             line.push_str(&obj_name(&o));
                             line.push(' ');
                         }
                         other => {
-                            return Err(HocError::msg(format!("print cannot print {}", other.type_name())))
+                            return Err(HocError::msg(format!(
+                                "print cannot print {}",
+                                other.type_name()
+                            )))
                         }
                     }
                 }
@@ -227,11 +245,14 @@ impl Interpreter {
                     for d in &t.dims {
                         let x = self.eval_num(d)?;
                         if !(x >= 0.0) || x > 1e9 {
-                            return Err(self.here(HocError::msg(format!("bad array size {x}")), t.span));
+                            return Err(
+                                self.here(HocError::msg(format!("bad array size {x}")), t.span)
+                            );
                         }
                         dims.push(x as usize);
                     }
-                    self.declare(*kind, t.var, dims).map_err(|e| self.here(e, t.span))?;
+                    self.declare(*kind, t.var, dims)
+                        .map_err(|e| self.here(e, t.span))?;
                 }
                 Ok(Flow::Normal)
             }
@@ -243,9 +264,12 @@ impl Interpreter {
         }
     }
 
-    fn echo(&mut self, v: &Value) -> Result<(), HocError> {
+    /// Echoes a top-level expression's value. A string from an object's
+    /// member is printed like a number ("\t%s "), a plain string bare.
+    fn echo(&mut self, v: &Value, from_member: bool) -> Result<(), HocError> {
         let text = match v {
             Value::Num(x) => format!("\t{} \n", fmt_g8(*x)),
+            Value::Str(s) if from_member => format!("\t{} \n", s.borrow()),
             Value::Str(s) => format!("{}\n", s.borrow()),
             Value::Obj(o) => format!("\t{} \n", obj_name(o)),
             Value::Ptr(_) | Value::Void => return Ok(()),
@@ -263,7 +287,10 @@ impl Interpreter {
                 _ => false,
             };
             if !ok {
-                return Err(HocError::msg(format!("already declared as {}", old.kind_name())));
+                return Err(HocError::msg(format!(
+                    "already declared as {}",
+                    old.kind_name()
+                )));
             }
             Ok(match kind {
                 DeclKind::Double if dims.is_empty() => match old {
@@ -275,17 +302,25 @@ impl Interpreter {
                     Sym::Str(s) if s.dims == dims => old.clone(),
                     _ => Sym::strings(dims.clone()),
                 },
-                DeclKind::Objref => Sym::objrefs(if dims.is_empty() { vec![] } else { dims.clone() }),
+                DeclKind::Objref => Sym::objrefs(if dims.is_empty() {
+                    vec![]
+                } else {
+                    dims.clone()
+                }),
                 DeclKind::Create => Sym::Undef,
             })
         };
         match var {
             VarRef::Global(id) => {
                 if self.symbols[id].builtin {
-                    return Err(HocError::msg(format!("{} is a built-in name", self.symbols[id].name)));
+                    return Err(HocError::msg(format!(
+                        "{} is a built-in name",
+                        self.symbols[id].name
+                    )));
                 }
-                let new = fresh(&self.symbols[id].sym)
-                    .map_err(|e| HocError::msg(format!("{} {}", self.symbols[id].name, e.message)))?;
+                let new = fresh(&self.symbols[id].sym).map_err(|e| {
+                    HocError::msg(format!("{} {}", self.symbols[id].name, e.message))
+                })?;
                 self.symbols[id].sym = new;
             }
             VarRef::Field(i) => {
@@ -303,7 +338,8 @@ impl Interpreter {
                             return Err(HocError::msg(format!("{} is a procedure", m[i].name)))
                         }
                     };
-                    let new = fresh(&old).map_err(|e| HocError::msg(format!("{} {}", m[i].name, e.message)))?;
+                    let new = fresh(&old)
+                        .map_err(|e| HocError::msg(format!("{} {}", m[i].name, e.message)))?;
                     m[i].kind = MemberKind::Data(new);
                 }
             }
@@ -318,7 +354,11 @@ impl Interpreter {
                 match &self.symbols[id].sym {
                     Sym::Undef | Sym::Proc(_) => {}
                     other => {
-                        let msg = format!("{} already declared as {}", self.symbols[id].name, other.kind_name());
+                        let msg = format!(
+                            "{} already declared as {}",
+                            self.symbols[id].name,
+                            other.kind_name()
+                        );
                         return Err(HocError::msg(msg).at(&def.file, def.span));
                     }
                 }
@@ -329,7 +369,8 @@ impl Interpreter {
                     let mut m = t.members.borrow_mut();
                     if let MemberKind::Data(s) = &m[i].kind {
                         if !matches!(s, Sym::Undef) {
-                            let msg = format!("{} already declared as {}", m[i].name, s.kind_name());
+                            let msg =
+                                format!("{} already declared as {}", m[i].name, s.kind_name());
                             return Err(HocError::msg(msg).at(&def.file, def.span));
                         }
                     }
@@ -361,22 +402,8 @@ impl Interpreter {
                 }
             }
             Ex::Bin(op, a, b, span) => {
+                // HOC evaluates both operands of && and || (no short circuit).
                 let x = self.eval_num(a)?;
-                match op {
-                    BinOp::And => {
-                        if !truthy(x) {
-                            return Ok(0.0);
-                        }
-                        return Ok(if truthy(self.eval_num(b)?) { 1.0 } else { 0.0 });
-                    }
-                    BinOp::Or => {
-                        if truthy(x) {
-                            return Ok(1.0);
-                        }
-                        return Ok(if truthy(self.eval_num(b)?) { 1.0 } else { 0.0 });
-                    }
-                    _ => {}
-                }
                 let y = self.eval_num(b)?;
                 self.binop(*op, x, y).map_err(|e| self.here(e, *span))
             }
@@ -463,7 +490,10 @@ impl Interpreter {
                 let v = self.frames[self.cur].args.get(i - 1).cloned();
                 let v = v.ok_or_else(|| {
                     self.here(
-                        HocError::msg(format!("${i}: the call has only {} argument(s)", self.frames[self.cur].args.len())),
+                        HocError::msg(format!(
+                            "${i}: the call has only {} argument(s)",
+                            self.frames[self.cur].args.len()
+                        )),
                         *span,
                     )
                 })?;
@@ -471,7 +501,9 @@ impl Interpreter {
                     (DollarKind::Num, v @ Value::Num(_)) => Ok(v),
                     (DollarKind::Str, v @ Value::Str(_)) => Ok(v),
                     (DollarKind::Obj, v @ Value::Obj(_)) => Ok(v),
-                    (DollarKind::Ptr, Value::Ptr(p)) => Ok(Value::Num(self.ptr_get(&p).map_err(|e| self.here(e, *span))?)),
+                    (DollarKind::Ptr, Value::Ptr(p)) => Ok(Value::Num(
+                        self.ptr_get(&p).map_err(|e| self.here(e, *span))?,
+                    )),
                     (k, v) => {
                         let want = match k {
                             DollarKind::Num => "a number",
@@ -480,13 +512,24 @@ impl Interpreter {
                             DollarKind::Ptr => "a pointer",
                         };
                         Err(self.here(
-                            HocError::msg(format!("argument {i} is {}, but {want} is used", v.type_name())),
+                            HocError::msg(format!(
+                                "argument {i} is {}, but {want} is used",
+                                v.type_name()
+                            )),
                             *span,
                         ))
                     }
                 }
             }
-            Ex::AddrOf(lv, span) => Ok(Value::Ptr(self.address_of(lv).map_err(|e| self.here(e, *span))?)),
+            Ex::PtrElem(idx, sub, span) => {
+                let p = self.ptr_elem(idx, sub).map_err(|e| self.here(e, *span))?;
+                Ok(Value::Num(
+                    self.ptr_get(&p).map_err(|e| self.here(e, *span))?,
+                ))
+            }
+            Ex::AddrOf(lv, span) => Ok(Value::Ptr(
+                self.address_of(lv).map_err(|e| self.here(e, *span))?,
+            )),
             Ex::New(id, args, span) => {
                 let vals = self.eval_args(args)?;
                 let class = match &self.symbols[*id].sym {
@@ -496,12 +539,17 @@ impl Interpreter {
                         return Err(self.here(HocError::msg(msg), *span));
                     }
                 };
-                let o = self.instantiate(&class, vals).map_err(|e| self.here(e, *span))?;
+                let o = self
+                    .instantiate(&class, vals)
+                    .map_err(|e| self.here(e, *span))?;
                 Ok(Value::Obj(Some(o)))
             }
             Ex::This(span) => match &self.frames[self.cur].this {
                 Some(o) => Ok(Value::Obj(Some(o.clone()))),
-                None => Err(self.here(HocError::msg("this is only defined in a template's procs"), *span)),
+                None => Err(self.here(
+                    HocError::msg("this is only defined in a template's procs"),
+                    *span,
+                )),
             },
             Ex::Neg(_) | Ex::Not(_) | Ex::Bin(..) => Ok(Value::Num(self.eval_num(e)?)),
             Ex::Assign(op, lv, value, span) => {
@@ -512,11 +560,34 @@ impl Interpreter {
         }
     }
 
+    /// The pointer `$&n[sub]`: `sub` doubles after where argument n points.
+    fn ptr_elem(&mut self, idx: &DIdx, sub: &Ex) -> Result<Ptr, HocError> {
+        let i = self.dollar_index(idx)?;
+        let k = self.eval_num(sub)?;
+        let base = match self.frames[self.cur].args.get(i - 1) {
+            Some(Value::Ptr(p)) => p.clone(),
+            _ => return Err(HocError::msg(format!("argument {i} is not a pointer"))),
+        };
+        let k = (k + self.float_epsilon.get()).trunc();
+        match base {
+            Ptr::Elem(a, j) if j as f64 + k >= 0.0 => Ok(Ptr::Elem(a, (j as f64 + k) as usize)),
+            p if k == 0.0 => Ok(p),
+            _ => Err(HocError::msg(format!(
+                "${i}[{k}]: the pointer does not point into an array"
+            ))),
+        }
+    }
+
     fn eval_obj(&mut self, e: &Ex, span: Span) -> Result<Obj, HocError> {
         match self.eval(e)? {
             Value::Obj(Some(o)) => Ok(o),
-            Value::Obj(None) => Err(self.here(HocError::msg("the object reference is NULLobject"), span)),
-            other => Err(self.here(HocError::msg(format!("{} has no members", other.type_name())), span)),
+            Value::Obj(None) => {
+                Err(self.here(HocError::msg("the object reference is NULLobject"), span))
+            }
+            other => Err(self.here(
+                HocError::msg(format!("{} has no members", other.type_name())),
+                span,
+            )),
         }
     }
 
@@ -554,13 +625,14 @@ impl Interpreter {
         match v {
             VarRef::Global(id) => Ok(self.symbols[id].sym.clone()),
             VarRef::Field(i) => {
-                let this = self.frames[self.cur]
-                    .this
-                    .as_ref()
-                    .ok_or_else(|| HocError::msg("a template variable is used outside an object"))?;
+                let this = self.frames[self.cur].this.as_ref().ok_or_else(|| {
+                    HocError::msg("a template variable is used outside an object")
+                })?;
                 match &this.data {
                     ObjectData::Template(f) => Ok(f.borrow()[i].clone()),
-                    ObjectData::Native(_) => Err(HocError::msg("internal: field of a native object")),
+                    ObjectData::Native(_) => {
+                        Err(HocError::msg("internal: field of a native object"))
+                    }
                 }
             }
             VarRef::Local(_) => Err(HocError::msg("internal: local has no symbol")),
@@ -576,7 +648,8 @@ impl Interpreter {
                     .as_ref()
                     .and_then(|d| d.template.clone())
                     .or_else(|| self.defining.clone());
-                t.map(|t| t.members.borrow()[i].name.to_string()).unwrap_or_else(|| "?".into())
+                t.map(|t| t.members.borrow()[i].name.to_string())
+                    .unwrap_or_else(|| "?".into())
             }
             VarRef::Local(s) => self.frames[self.cur]
                 .def
@@ -596,10 +669,20 @@ impl Interpreter {
             Sym::Array(a) => Value::Num(a.data.borrow().first().copied().unwrap_or(0.0)),
             Sym::Str(s) => match s.data.first() {
                 Some(s) => Value::Str(s.clone()),
-                None => return Err(HocError::msg(format!("{} is an empty strdef array", self.var_name(v)))),
+                None => {
+                    return Err(HocError::msg(format!(
+                        "{} is an empty strdef array",
+                        self.var_name(v)
+                    )))
+                }
             },
             Sym::Objs(o) => Value::Obj(o.data.borrow().first().cloned().flatten()),
-            Sym::Undef => return Err(HocError::msg(format!("{} is an undefined variable", self.var_name(v)))),
+            Sym::Undef => {
+                return Err(HocError::msg(format!(
+                    "{} is an undefined variable",
+                    self.var_name(v)
+                )))
+            }
             Sym::Proc(d) => {
                 // A func named without parentheses: HOC calls it.
                 return self.call_proc(&d, Vec::new(), self.this_for(v), None, Span::default());
@@ -608,7 +691,12 @@ impl Interpreter {
                 let name: Rc<str> = self.var_name(v).into();
                 return f(self, &mut Args::new(name, Vec::new()));
             }
-            Sym::Class(c) => return Err(HocError::msg(format!("{} is a template, not a value", c.name))),
+            Sym::Class(c) => {
+                return Err(HocError::msg(format!(
+                    "{} is a template, not a value",
+                    c.name
+                )))
+            }
         })
     }
 
@@ -630,7 +718,10 @@ impl Interpreter {
         }
         let dims: &[usize] = if dims.is_empty() { &[1] } else { dims };
         let mut flat = 0usize;
+        let eps = self.float_epsilon.get();
         for (k, (&d, &x)) in dims.iter().zip(idx).enumerate() {
+            // NEURON truncates subscript + float_epsilon toward zero.
+            let x = (x + eps).trunc();
             if !(x >= 0.0) || (x as usize) >= d {
                 return Err(HocError::msg(format!(
                     "index {} of {}: {x} is out of range (size {d})",
@@ -661,8 +752,15 @@ impl Interpreter {
                 let i = self.flat_index(v, &s.dims, idx)?;
                 Ok(Value::Str(s.data[i].clone()))
             }
-            Sym::Undef => Err(HocError::msg(format!("{} is an undefined array", self.var_name(v)))),
-            other => Err(HocError::msg(format!("{} is {}, not an array", self.var_name(v), other.kind_name()))),
+            Sym::Undef => Err(HocError::msg(format!(
+                "{} is an undefined array",
+                self.var_name(v)
+            ))),
+            other => Err(HocError::msg(format!(
+                "{} is {}, not an array",
+                self.var_name(v),
+                other.kind_name()
+            ))),
         }
     }
 
@@ -684,10 +782,17 @@ impl Interpreter {
                 self.member_get(&o, name, &idx, None, *span)?
             }
             Lv::Dollar(k, idx, span) => self.eval(&Ex::Dollar(*k, idx.clone(), *span))?,
+            Lv::PtrElem(idx, sub, _) => {
+                let p = self.ptr_elem(idx, sub)?;
+                Value::Num(self.ptr_get(&p)?)
+            }
         };
         match v {
             Value::Num(x) => Ok(x),
-            other => Err(HocError::msg(format!("loop variable holds {}", other.type_name()))),
+            other => Err(HocError::msg(format!(
+                "loop variable holds {}",
+                other.type_name()
+            ))),
         }
     }
 
@@ -707,7 +812,14 @@ impl Interpreter {
     }
 
     /// Stores `value` into a symbol's storage at flat index `i` (`None`: scalar).
-    fn store_sym(&self, name: &dyn Fn() -> String, sym: &Sym, i: Option<usize>, op: AssignOp, value: Value) -> Result<Value, HocError> {
+    fn store_sym(
+        &self,
+        name: &dyn Fn() -> String,
+        sym: &Sym,
+        i: Option<usize>,
+        op: AssignOp,
+        value: Value,
+    ) -> Result<Value, HocError> {
         match (sym, value) {
             (Sym::Num(c), Value::Num(x)) if i.is_none() => {
                 let r = self.combine(op, c.get(), x)?;
@@ -741,7 +853,12 @@ impl Interpreter {
         }
     }
 
-    pub(crate) fn assign(&mut self, lv: &Lv, op: AssignOp, value: Value) -> Result<Value, HocError> {
+    pub(crate) fn assign(
+        &mut self,
+        lv: &Lv,
+        op: AssignOp,
+        value: Value,
+    ) -> Result<Value, HocError> {
         match lv {
             Lv::Var(VarRef::Local(s), _) => {
                 let slot = self.frames[self.cur].base + s;
@@ -797,6 +914,21 @@ impl Interpreter {
                 let o = self.eval_obj(obj, *span)?;
                 let idx = self.eval_indices(indices)?;
                 self.member_set(&o, name, &idx, op, value)
+            }
+            Lv::PtrElem(idx, sub, _) => {
+                let p = self.ptr_elem(idx, sub)?;
+                let x = match value {
+                    Value::Num(x) => x,
+                    other => {
+                        return Err(HocError::msg(format!(
+                            "cannot assign {} to a double",
+                            other.type_name()
+                        )))
+                    }
+                };
+                let r = self.combine(op, self.ptr_get(&p)?, x)?;
+                self.ptr_set(&p, r)?;
+                Ok(Value::Num(r))
             }
             Lv::Dollar(kind, idx, _) => {
                 let i = self.dollar_index(idx)?;
@@ -886,6 +1018,7 @@ impl Interpreter {
                     _ => Err(HocError::msg(format!("argument {i} is not a pointer"))),
                 }
             }
+            Lv::PtrElem(idx, sub, _) => self.ptr_elem(idx, sub),
             Lv::Dollar(..) => Err(HocError::msg("cannot take the address of a $ argument")),
         }
     }
@@ -901,7 +1034,9 @@ impl Interpreter {
                 .ok_or_else(|| HocError::msg("the pointer's array element no longer exists")),
             Ptr::Stack(i) => match self.locals.get(*i) {
                 Some(Value::Num(x)) => Ok(*x),
-                _ => Err(HocError::msg("the pointer's local variable no longer exists")),
+                _ => Err(HocError::msg(
+                    "the pointer's local variable no longer exists",
+                )),
             },
             Ptr::Handle(h) => h.get(),
         }
@@ -919,14 +1054,18 @@ impl Interpreter {
                     *slot = x;
                     Ok(())
                 }
-                None => Err(HocError::msg("the pointer's array element no longer exists")),
+                None => Err(HocError::msg(
+                    "the pointer's array element no longer exists",
+                )),
             },
             Ptr::Stack(i) => match self.locals.get_mut(*i) {
                 Some(slot @ Value::Num(_)) => {
                     *slot = Value::Num(x);
                     Ok(())
                 }
-                _ => Err(HocError::msg("the pointer's local variable no longer exists")),
+                _ => Err(HocError::msg(
+                    "the pointer's local variable no longer exists",
+                )),
             },
             Ptr::Handle(h) => h.set(x),
         }
@@ -938,12 +1077,17 @@ impl Interpreter {
         match v {
             VarRef::Global(id) => match &self.symbols[id].sym {
                 Sym::Proc(d) => Some(Callable::Proc(d.clone(), None)),
-                Sym::Builtin(f) => Some(Callable::Builtin(f.clone(), self.symbols[id].name.clone())),
+                Sym::Builtin(f) => {
+                    Some(Callable::Builtin(f.clone(), self.symbols[id].name.clone()))
+                }
                 _ => None,
             },
             VarRef::Field(i) => {
                 let this = self.frames[self.cur].this.clone();
-                let t = self.frames[self.cur].def.as_ref().and_then(|d| d.template.clone())?;
+                let t = self.frames[self.cur]
+                    .def
+                    .as_ref()
+                    .and_then(|d| d.template.clone())?;
                 let m = t.members.borrow();
                 match &m.get(i)?.kind {
                     MemberKind::Code(Some(d)) => Some(Callable::Proc(d.clone(), this)),
@@ -993,7 +1137,10 @@ impl Interpreter {
     ) -> Result<Value, HocError> {
         if self.frames.len() >= MAX_DEPTH {
             return Err(self.here(
-                HocError::msg(format!("recursion too deep: {MAX_DEPTH} nested calls (in {})", def.name)),
+                HocError::msg(format!(
+                    "recursion too deep: {MAX_DEPTH} nested calls (in {})",
+                    def.name
+                )),
                 span,
             ));
         }
@@ -1031,7 +1178,10 @@ impl Interpreter {
             Err(mut e) => {
                 if e.is_error() {
                     let (line, col) = call_file.line_col(span.start);
-                    e.stack.push(format!("{}() at {}:{}:{}", def.name, call_file.name, line, col));
+                    e.stack.push(format!(
+                        "{}() at {}:{}:{}",
+                        def.name, call_file.name, line, col
+                    ));
                 }
                 Err(e)
             }
@@ -1039,7 +1189,11 @@ impl Interpreter {
     }
 
     /// Creates an instance of a class with constructor arguments.
-    pub fn instantiate(&mut self, class: &Rc<super::value::ClassInfo>, vals: Vec<Value>) -> Result<Obj, HocError> {
+    pub fn instantiate(
+        &mut self,
+        class: &Rc<super::value::ClassInfo>,
+        vals: Vec<Value>,
+    ) -> Result<Obj, HocError> {
         match &class.kind {
             ClassKind::Native(n) => {
                 let ctor = n.ctor.clone();
@@ -1050,10 +1204,12 @@ impl Interpreter {
             ClassKind::Template(t) => {
                 let fields = t.new_fields();
                 let obj = class.instantiate(ObjectData::Template(std::cell::RefCell::new(fields)));
-                let init = t.find("init").and_then(|i| match &t.members.borrow()[i].kind {
-                    MemberKind::Code(Some(d)) => Some(d.clone()),
-                    _ => None,
-                });
+                let init = t
+                    .find("init")
+                    .and_then(|i| match &t.members.borrow()[i].kind {
+                        MemberKind::Code(Some(d)) => Some(d.clone()),
+                        _ => None,
+                    });
                 if let Some(init) = init {
                     self.call_proc(&init, vals, Some(obj.clone()), None, Span::default())?;
                 }
@@ -1065,16 +1221,28 @@ impl Interpreter {
     // --------------------------------------------------------------- members
 
     /// Reads `obj.name[idx]` or calls `obj.name(args)`.
-    pub fn member_get(&mut self, o: &Obj, name: &Rc<str>, idx: &[f64], args: Option<Vec<Value>>, span: Span) -> Result<Value, HocError> {
+    pub fn member_get(
+        &mut self,
+        o: &Obj,
+        name: &Rc<str>,
+        idx: &[f64],
+        args: Option<Vec<Value>>,
+        span: Span,
+    ) -> Result<Value, HocError> {
         match &o.class.kind {
             ClassKind::Template(t) => {
-                let i = self.public_member(o, t, name).map_err(|e| self.here(e, span))?;
+                let i = self
+                    .public_member(o, t, name)
+                    .map_err(|e| self.here(e, span))?;
                 let kind = t.members.borrow()[i].kind.clone();
                 match kind {
                     MemberKind::Code(Some(def)) => {
                         let vals = args.unwrap_or_default();
                         if def.kind == ProcKind::Iterator {
-                            return Err(self.here(HocError::msg(format!("iterator {name} can only be called by for")), span));
+                            return Err(self.here(
+                                HocError::msg(format!("iterator {name} can only be called by for")),
+                                span,
+                            ));
                         }
                         let v = self.call_proc(&def, vals, Some(o.clone()), None, span)?;
                         Ok(match v {
@@ -1082,10 +1250,16 @@ impl Interpreter {
                             v => v,
                         })
                     }
-                    MemberKind::Code(None) => Err(self.here(HocError::msg(format!("{name} is declared but not defined")), span)),
+                    MemberKind::Code(None) => Err(self.here(
+                        HocError::msg(format!("{name} is declared but not defined")),
+                        span,
+                    )),
                     MemberKind::Data(_) => {
                         if args.is_some() {
-                            return Err(self.here(HocError::msg(format!("{}.{name} is not a function", o.name())), span));
+                            return Err(self.here(
+                                HocError::msg(format!("{}.{name} is not a function", o.name())),
+                                span,
+                            ));
                         }
                         let sym = match &o.data {
                             ObjectData::Template(f) => f.borrow()[i].clone(),
@@ -1093,17 +1267,33 @@ impl Interpreter {
                         };
                         let r = match (&sym, idx.is_empty()) {
                             (Sym::Num(c), true) => Ok(Value::Num(c.get())),
-                            (Sym::Str(s), true) if s.dims.is_empty() => Ok(Value::Str(s.data[0].clone())),
-                            (Sym::Objs(s), true) if s.dims.is_empty() => Ok(Value::Obj(s.data.borrow()[0].clone())),
-                            (Sym::Undef, _) => Err(HocError::msg(format!("{}.{name} is undefined", o.name()))),
+                            (Sym::Str(s), true) if s.dims.is_empty() => {
+                                Ok(Value::Str(s.data[0].clone()))
+                            }
+                            (Sym::Objs(s), true) if s.dims.is_empty() => {
+                                Ok(Value::Obj(s.data.borrow()[0].clone()))
+                            }
+                            (Sym::Undef, _) => {
+                                Err(HocError::msg(format!("{}.{name} is undefined", o.name())))
+                            }
                             (sym, _) => {
                                 let dims = sym_dims(sym);
-                                let flat = flat(&dims, idx).map_err(|m| HocError::msg(format!("{}.{name}: {m}", o.name())))?;
+                                let flat = flat(&dims, idx).map_err(|m| {
+                                    HocError::msg(format!("{}.{name}: {m}", o.name()))
+                                })?;
                                 Ok(match sym {
                                     Sym::Array(a) => Value::Num(a.data.borrow()[flat]),
                                     Sym::Str(s) => Value::Str(s.data[flat].clone()),
                                     Sym::Objs(s) => Value::Obj(s.data.borrow()[flat].clone()),
-                                    _ => return Err(self.here(HocError::msg(format!("{}.{name} is not an array", o.name())), span)),
+                                    _ => {
+                                        return Err(self.here(
+                                            HocError::msg(format!(
+                                                "{}.{name} is not an array",
+                                                o.name()
+                                            )),
+                                            span,
+                                        ))
+                                    }
                                 })
                             }
                         };
@@ -1122,30 +1312,57 @@ impl Interpreter {
                 match n.methods.get(name) {
                     Some(m) => {
                         if !idx.is_empty() {
-                            return Err(self.here(HocError::msg(format!("{}.{name} is a method, not an array", o.class.name)), span));
+                            return Err(self.here(
+                                HocError::msg(format!(
+                                    "{}.{name} is a method, not an array",
+                                    o.class.name
+                                )),
+                                span,
+                            ));
                         }
                         let m = m.clone();
                         let mut a = Args::new(name.clone(), args.unwrap_or_default());
                         m(self, o, &mut a).map_err(|e| self.here(e, span))
                     }
-                    None => Err(self.here(HocError::msg(format!("{} has no member named {name}", o.class.name)), span)),
+                    None => Err(self.here(
+                        HocError::msg(format!("{} has no member named {name}", o.class.name)),
+                        span,
+                    )),
                 }
             }
         }
     }
 
-    fn public_member(&self, o: &Obj, t: &Rc<super::template::Template>, name: &str) -> Result<usize, HocError> {
+    fn public_member(
+        &self,
+        o: &Obj,
+        t: &Rc<super::template::Template>,
+        name: &str,
+    ) -> Result<usize, HocError> {
         let i = t
             .find(name)
             .ok_or_else(|| HocError::msg(format!("{} has no member named {name}", o.class.name)))?;
-        let inside = self.frames[self.cur].this.as_ref().is_some_and(|me| Rc::ptr_eq(me, o));
+        let inside = self.frames[self.cur]
+            .this
+            .as_ref()
+            .is_some_and(|me| Rc::ptr_eq(me, o));
         if !inside && !t.is_public(name) {
-            return Err(HocError::msg(format!("{name} is not a public member of {}", o.class.name)));
+            return Err(HocError::msg(format!(
+                "{name} is not a public member of {}",
+                o.class.name
+            )));
         }
         Ok(i)
     }
 
-    fn member_set(&mut self, o: &Obj, name: &Rc<str>, idx: &[f64], op: AssignOp, value: Value) -> Result<Value, HocError> {
+    fn member_set(
+        &mut self,
+        o: &Obj,
+        name: &Rc<str>,
+        idx: &[f64],
+        op: AssignOp,
+        value: Value,
+    ) -> Result<Value, HocError> {
         match &o.class.kind {
             ClassKind::Template(t) => {
                 let i = self.public_member(o, t, name)?;
@@ -1156,20 +1373,21 @@ impl Interpreter {
                 let flat_i = if idx.is_empty() {
                     None
                 } else {
-                    Some(flat(&sym_dims(&sym), idx).map_err(|m| HocError::msg(format!("{}.{name}: {m}", o.name())))?)
+                    Some(
+                        flat(&sym_dims(&sym), idx)
+                            .map_err(|m| HocError::msg(format!("{}.{name}: {m}", o.name())))?,
+                    )
                 };
                 let oname = o.name();
                 self.store_sym(&|| format!("{oname}.{name}"), &sym, flat_i, op, value)
             }
             ClassKind::Native(n) => {
-                let p = n
-                    .properties
-                    .get(name)
-                    .ok_or_else(|| HocError::msg(format!("{} has no property named {name}", o.class.name)))?;
-                let set = p
-                    .set
-                    .clone()
-                    .ok_or_else(|| HocError::msg(format!("{}.{name} cannot be assigned", o.class.name)))?;
+                let p = n.properties.get(name).ok_or_else(|| {
+                    HocError::msg(format!("{} has no property named {name}", o.class.name))
+                })?;
+                let set = p.set.clone().ok_or_else(|| {
+                    HocError::msg(format!("{}.{name} cannot be assigned", o.class.name))
+                })?;
                 let get = p.get.clone();
                 let i = single_index(idx)?;
                 let v = if op == AssignOp::Set {
@@ -1177,11 +1395,22 @@ impl Interpreter {
                 } else {
                     let old = match get(self, o, i)? {
                         Value::Num(x) => x,
-                        other => return Err(HocError::msg(format!("{}.{name} is {}", o.class.name, other.type_name()))),
+                        other => {
+                            return Err(HocError::msg(format!(
+                                "{}.{name} is {}",
+                                o.class.name,
+                                other.type_name()
+                            )))
+                        }
                     };
                     let new = match value {
                         Value::Num(x) => x,
-                        other => return Err(HocError::msg(format!("cannot combine {} with a number", other.type_name()))),
+                        other => {
+                            return Err(HocError::msg(format!(
+                                "cannot combine {} with a number",
+                                other.type_name()
+                            )))
+                        }
                     };
                     Value::Num(self.combine(op, old, new)?)
                 };
@@ -1202,10 +1431,17 @@ impl Interpreter {
                 match sym {
                     Sym::Num(c) if idx.is_empty() => Ok(Ptr::Cell(c)),
                     Sym::Array(a) => {
-                        let i = if idx.is_empty() { 0 } else { flat(&a.dims, idx).map_err(HocError::msg)? };
+                        let i = if idx.is_empty() {
+                            0
+                        } else {
+                            flat(&a.dims, idx).map_err(HocError::msg)?
+                        };
                         Ok(Ptr::Elem(a.data.clone(), i))
                     }
-                    _ => Err(HocError::msg(format!("cannot take the address of {}.{name}", o.name()))),
+                    _ => Err(HocError::msg(format!(
+                        "cannot take the address of {}.{name}",
+                        o.name()
+                    ))),
                 }
             }
             ClassKind::Native(n) => {
@@ -1213,7 +1449,12 @@ impl Interpreter {
                     .properties
                     .get(name)
                     .and_then(|p| p.ptr.clone())
-                    .ok_or_else(|| HocError::msg(format!("cannot take the address of {}.{name}", o.class.name)))?;
+                    .ok_or_else(|| {
+                        HocError::msg(format!(
+                            "cannot take the address of {}.{name}",
+                            o.class.name
+                        ))
+                    })?;
                 p(o, single_index(idx)?)
             }
         }
@@ -1238,11 +1479,15 @@ fn sym_dims(sym: &Sym) -> Vec<usize> {
 fn flat(dims: &[usize], idx: &[f64]) -> Result<usize, String> {
     let dims: &[usize] = if dims.is_empty() { &[1] } else { dims };
     if dims.len() != idx.len() {
-        return Err(format!("{} index(es) given for {} dimension(s)", idx.len(), dims.len()));
+        return Err(format!(
+            "{} index(es) given for {} dimension(s)",
+            idx.len(),
+            dims.len()
+        ));
     }
     let mut f = 0;
     for (&d, &x) in dims.iter().zip(idx) {
-        if !(x >= 0.0) || (x as usize) >= d {
+        if !(x > -1.0) || (x as usize) >= d {
             return Err(format!("index {x} is out of range (size {d})"));
         }
         f = f * d + x as usize;
@@ -1253,7 +1498,7 @@ fn flat(dims: &[usize], idx: &[f64]) -> Result<usize, String> {
 fn single_index(idx: &[f64]) -> Result<Option<usize>, HocError> {
     match idx {
         [] => Ok(None),
-        [x] if *x >= 0.0 => Ok(Some(*x as usize)),
+        [x] if *x > -1.0 => Ok(Some(*x as usize)),
         [x] => Err(HocError::msg(format!("index {x} is negative"))),
         _ => Err(HocError::msg("only one index is allowed here")),
     }
@@ -1269,8 +1514,14 @@ pub fn obj_name(o: &Option<Obj>) -> String {
 
 fn ex_span(e: &Ex) -> Option<Span> {
     match e {
-        Ex::Var(_, s) | Ex::Elem(_, _, s) | Ex::Call(_, _, s) | Ex::Dollar(_, _, s) => Some(*s),
-        Ex::Member { span, .. } | Ex::AddrOf(_, span) | Ex::New(_, _, span) | Ex::This(span) => Some(*span),
+        Ex::Var(_, s)
+        | Ex::Elem(_, _, s)
+        | Ex::Call(_, _, s)
+        | Ex::Dollar(_, _, s)
+        | Ex::PtrElem(_, _, s) => Some(*s),
+        Ex::Member { span, .. } | Ex::AddrOf(_, span) | Ex::New(_, _, span) | Ex::This(span) => {
+            Some(*span)
+        }
         Ex::Bin(_, _, _, s) | Ex::Assign(_, _, _, s) | Ex::Unsupported(_, s) => Some(*s),
         Ex::Neg(e) | Ex::Not(e) => ex_span(e),
         Ex::Num(_) | Ex::Str(_) => None,

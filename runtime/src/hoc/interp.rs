@@ -326,11 +326,16 @@ impl Interpreter {
             match item {
                 TopItem::BeginTemplate(name) => {
                     if self.defining.is_some() {
-                        return Err(HocError::msg("begintemplate inside a template").at(file, name.span));
+                        return Err(
+                            HocError::msg("begintemplate inside a template").at(file, name.span)
+                        );
                     }
                     if let Some(id) = self.lookup(&name.name) {
                         if !matches!(self.symbols[id].sym, Sym::Undef) {
-                            let msg = format!("{} is already declared and cannot be a template", name.name);
+                            let msg = format!(
+                                "{} is already declared and cannot be a template",
+                                name.name
+                            );
                             return Err(HocError::msg(msg).at(file, name.span));
                         }
                     }
@@ -338,20 +343,35 @@ impl Interpreter {
                 }
                 TopItem::EndTemplate(name) => {
                     let Some(t) = self.defining.take() else {
-                        return Err(HocError::msg("endtemplate without begintemplate").at(file, name.span));
+                        return Err(
+                            HocError::msg("endtemplate without begintemplate").at(file, name.span)
+                        );
                     };
                     if *t.name != *name.name {
-                        let msg = format!("endtemplate {} does not match begintemplate {}", name.name, t.name);
+                        let msg = format!(
+                            "endtemplate {} does not match begintemplate {}",
+                            name.name, t.name
+                        );
                         return Err(HocError::msg(msg).at(file, name.span));
                     }
                     let id = self.global_id(&name.name);
-                    self.symbols[id].sym = Sym::Class(ClassInfo::new(&name.name, ClassKind::Template(t)));
+                    self.symbols[id].sym =
+                        Sym::Class(ClassInfo::new(&name.name, ClassKind::Template(t)));
                 }
                 TopItem::Stmts(stmts) => {
                     for s in stmts {
                         let mut scope = Scope::top(file.clone(), self.defining.clone());
                         let code = self.compile_stmt(&mut scope, &s, self.defining.is_none())?;
-                        self.run_top(&code, file)?;
+                        match self.run_top(&code, file) {
+                            // `stop` abandons every active call and returns to the top level.
+                            Err(e)
+                                if e.kind == super::error::ErrorKind::Stop
+                                    && self.frames.len() == 1 =>
+                            {
+                                self.cur = 0;
+                            }
+                            r => r?,
+                        }
                     }
                 }
             }
@@ -360,7 +380,9 @@ impl Interpreter {
             if self.frames.len() == 1 {
                 let msg = format!("begintemplate {} has no endtemplate", t.name);
                 self.defining = None;
-                return Err(HocError::msg(msg).at(file, Span::new(file.text.len(), file.text.len())));
+                return Err(
+                    HocError::msg(msg).at(file, Span::new(file.text.len(), file.text.len()))
+                );
             }
         }
         Ok(())

@@ -58,7 +58,9 @@ impl Sym {
         let n = dims.iter().product::<usize>();
         Sym::Str(Rc::new(ArrayOf {
             dims,
-            data: (0..n).map(|_| Rc::new(RefCell::new(String::new()))).collect(),
+            data: (0..n)
+                .map(|_| Rc::new(RefCell::new(String::new())))
+                .collect(),
         }))
     }
 

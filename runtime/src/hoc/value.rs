@@ -118,8 +118,9 @@ impl Object {
                 let b = cell
                     .try_borrow()
                     .map_err(|_| HocError::msg(format!("{} is in use", self.name())))?;
-                Ref::filter_map(b, |b| b.downcast_ref::<T>())
-                    .map_err(|_| HocError::msg(format!("{} is not of the expected class", self.name())))
+                Ref::filter_map(b, |b| b.downcast_ref::<T>()).map_err(|_| {
+                    HocError::msg(format!("{} is not of the expected class", self.name()))
+                })
             }
             ObjectData::Template(_) => Err(HocError::msg(format!(
                 "{} is not of the expected class",
@@ -135,8 +136,9 @@ impl Object {
                 let b = cell
                     .try_borrow_mut()
                     .map_err(|_| HocError::msg(format!("{} is in use", self.name())))?;
-                RefMut::filter_map(b, |b| b.downcast_mut::<T>())
-                    .map_err(|_| HocError::msg(format!("{} is not of the expected class", self.name())))
+                RefMut::filter_map(b, |b| b.downcast_mut::<T>()).map_err(|_| {
+                    HocError::msg(format!("{} is not of the expected class", self.name()))
+                })
             }
             ObjectData::Template(_) => Err(HocError::msg(format!(
                 "{} is not of the expected class",
@@ -153,7 +155,9 @@ impl Object {
 
 impl Drop for Object {
     fn drop(&mut self) {
-        self.class.live_count.set(self.class.live_count.get().saturating_sub(1));
+        self.class
+            .live_count
+            .set(self.class.live_count.get().saturating_sub(1));
     }
 }
 

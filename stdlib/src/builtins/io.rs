@@ -87,7 +87,10 @@ pub fn register(interp: &mut Interpreter) {
                     cfmt::ScanKind::Num => "a pointer to a number (&x)",
                     cfmt::ScanKind::Str => "a strdef",
                 };
-                return Err(HocError::msg(format!("sscanf: argument {} must be {want}", k + 3)));
+                return Err(HocError::msg(format!(
+                    "sscanf: argument {} must be {want}",
+                    k + 3
+                )));
             }
         }
         let r = cfmt::sscanf(&input, &fmt).map_err(|e| HocError::msg(format!("sscanf: {e}")))?;
@@ -108,7 +111,11 @@ pub fn register(interp: &mut Interpreter) {
         if let Some(mut f) = files.out.take() {
             let _ = f.flush();
         }
-        let name = if a.is_empty() { String::new() } else { a.str(0)? };
+        let name = if a.is_empty() {
+            String::new()
+        } else {
+            a.str(0)?
+        };
         if name.is_empty() {
             return Ok(Value::Num(1.0));
         }
@@ -131,7 +138,11 @@ pub fn register(interp: &mut Interpreter) {
         a.expect_count(0, 1)?;
         let files = i.ext::<HocFiles>();
         files.input = None;
-        let name = if a.is_empty() { String::new() } else { a.str(0)? };
+        let name = if a.is_empty() {
+            String::new()
+        } else {
+            a.str(0)?
+        };
         if name.is_empty() {
             return Ok(Value::Num(1.0));
         }
@@ -176,7 +187,9 @@ pub fn register(interp: &mut Interpreter) {
 fn read_number(r: &mut BufReader<File>) -> Result<f64, HocError> {
     let mut word = String::new();
     loop {
-        let buf = r.fill_buf().map_err(|e| HocError::msg(format!("fscan: {e}")))?;
+        let buf = r
+            .fill_buf()
+            .map_err(|e| HocError::msg(format!("fscan: {e}")))?;
         if buf.is_empty() {
             break;
         }

@@ -73,6 +73,7 @@ pub fn register(interp: &mut Interpreter) {
     interp.register_var("dt", 0.025);
     interp.register_var("celsius", 6.3);
     interp.register_var("secondorder", 0.0);
+    interp.register_var("clamp_resist", 1e-3);
 
     interp.register_fn("numarg", |i, a| {
         a.expect_count(0, 0)?;
@@ -105,17 +106,26 @@ pub fn register(interp: &mut Interpreter) {
     interp.register_fn("execute", |i, a| {
         a.expect_count(1, 2)?;
         let text = a.str(0)?;
-        i.execute_string("execute", &format!("{text}\n"))?;
+        // execute runs the text inside braces: no echo, no definitions.
+        i.execute_string("execute", &format!("{{{text}\n}}\n"))?;
         Ok(Value::Num(0.0))
     });
     interp.register_fn("execute1", |i, a| {
         a.expect_count(1, 3)?;
         let text = a.str(0)?;
+        // execute1(cmd, 0) or execute1(cmd, obj, 0) runs without an error message.
+        let quiet = a
+            .values()
+            .iter()
+            .skip(1)
+            .any(|v| matches!(v, Value::Num(x) if *x == 0.0));
         match i.execute_string("execute1", &format!("{text}\n")) {
             Ok(()) => Ok(Value::Num(1.0)),
             Err(e) if e.is_error() => {
-                i.flush();
-                eprintln!("nerve: {}", e.render());
+                if !quiet {
+                    i.flush();
+                    eprintln!("nerve: {}", e.render());
+                }
                 Ok(Value::Num(0.0))
             }
             Err(e) => Err(e),
@@ -186,11 +196,15 @@ pub fn register(interp: &mut Interpreter) {
         c.arg("-c").arg(&cmd);
         if a.len() > 1 {
             let dst = a.str_ref(1)?;
-            let out = c.output().map_err(|e| HocError::msg(format!("system: {e}")))?;
+            let out = c
+                .output()
+                .map_err(|e| HocError::msg(format!("system: {e}")))?;
             *dst.borrow_mut() = String::from_utf8_lossy(&out.stdout).into_owned();
             return Ok(Value::Num(out.status.code().unwrap_or(-1) as f64));
         }
-        let st = c.status().map_err(|e| HocError::msg(format!("system: {e}")))?;
+        let st = c
+            .status()
+            .map_err(|e| HocError::msg(format!("system: {e}")))?;
         Ok(Value::Num(st.code().unwrap_or(-1) as f64))
     });
     interp.register_fn("startsw", |i, _| {
@@ -204,25 +218,37 @@ pub fn register(interp: &mut Interpreter) {
     });
     interp.register_fn("stopsw", |i, _| {
         let s = i.ext::<Session>();
-        let el = s.stopwatch.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+        let el = s
+            .stopwatch
+            .map(|t| t.elapsed().as_secs_f64())
+            .unwrap_or(0.0);
         s.stopwatch = Some(Instant::now());
         Ok(Value::Num(el))
     });
     interp.register_fn("strcmp", |_, a| {
         a.expect_count(2, 2)?;
         let (x, y) = (a.str(0)?, a.str(1)?);
-        Ok(Value::Num(match x.as_bytes().cmp(y.as_bytes()) {
-            std::cmp::Ordering::Less => -1.0,
-            std::cmp::Ordering::Equal => 0.0,
-            std::cmp::Ordering::Greater => 1.0,
-        }))
+        // As C's strcmp: the difference of the first differing bytes.
+        let (x, y) = (x.as_bytes(), y.as_bytes());
+        let n = x.len().max(y.len());
+        let d = (0..n)
+            .map(|k| i32::from(*x.get(k).unwrap_or(&0)) - i32::from(*y.get(k).unwrap_or(&0)))
+            .find(|d| *d != 0)
+            .unwrap_or(0);
+        Ok(Value::Num(f64::from(d)))
     });
     interp.register_fn("object_id", |_, a| {
         a.expect_count(1, 2)?;
         let o = a.obj(0)?;
         let by_index = a.len() > 1 && a.num(1)? != 0.0;
         Ok(Value::Num(match o {
-            None => if by_index { -1.0 } else { 0.0 },
+            None => {
+                if by_index {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
             Some(o) if by_index => o.index as f64,
             Some(o) => Rc::as_ptr(&o) as usize as f64,
         }))
@@ -247,7 +273,12 @@ pub fn register(interp: &mut Interpreter) {
             env!("CARGO_PKG_VERSION")
         )))
     });
-    for name in ["show_errmess_always", "coredump_on_error", "nrn_feenableexcept", "print_session"] {
+    for name in [
+        "show_errmess_always",
+        "coredump_on_error",
+        "nrn_feenableexcept",
+        "print_session",
+    ] {
         interp.register_fn(name, |_, _| Ok(Value::Num(0.0)));
     }
 }

@@ -26,7 +26,9 @@ fn erfc(x: f64) -> f64 {
 /// error, infinity from a finite argument is a range error.
 fn checked(name: &str, x: f64, r: f64) -> Result<Value, HocError> {
     if r.is_nan() && !x.is_nan() {
-        return Err(HocError::msg(format!("{name}({x}): argument out of domain")));
+        return Err(HocError::msg(format!(
+            "{name}({x}): argument out of domain"
+        )));
     }
     if r.is_infinite() && x.is_finite() {
         return Err(HocError::msg(format!("{name}({x}): result out of range")));
@@ -51,6 +53,7 @@ pub const CONSTANTS: &[(&str, f64)] = &[
     ("PHI", 1.618_033_988_749_895),
     ("FARADAY", 96_485.332_123_310_01),
     ("R", 8.314_462_618_153_24),
+    ("Avogadro_constant", 6.022_140_76e23),
 ];
 
 /// Registers the math functions and constants.
@@ -64,10 +67,22 @@ pub fn register(interp: &mut Interpreter) {
     unary(interp, "tanh", f64::tanh);
     unary(interp, "sqrt", f64::sqrt);
     unary(interp, "log", |x| if x <= 0.0 { f64::NAN } else { x.ln() });
-    unary(interp, "log10", |x| if x <= 0.0 { f64::NAN } else { x.log10() });
+    unary(
+        interp,
+        "log10",
+        |x| if x <= 0.0 { f64::NAN } else { x.log10() },
+    );
     unary(interp, "exp", |x| if x < -700.0 { 0.0 } else { x.exp() });
     unary(interp, "abs", f64::abs);
-    unary(interp, "int", f64::trunc);
+    interp.register_fn("int", |i, a| {
+        a.expect_count(1, 1)?;
+        let x = a.num(0)?;
+        // NEURON nudges by float_epsilon toward the next integer before
+        // truncating, and the result is never -0.
+        let eps = i.float_epsilon.get();
+        let y = if x < 0.0 { x - eps } else { x + eps };
+        Ok(Value::Num(y.trunc() + 0.0))
+    });
     unary(interp, "erf", erf);
     unary(interp, "erfc", erfc);
     interp.register_fn("atan2", |_, a| {

@@ -1,0 +1,93 @@
+//! Runs every annotated HOC case under `tests/hoc/` through the `nerve`
+//! binary and compares its standard output with the `.out` file beside it,
+//! which NEURON 9.0.2 produced (`tests/hoc/regen.sh` remakes them).
+//!
+//! Cases named in `tests/hoc/PENDING` (one per line, `name  reason`) need a
+//! feature that has not landed; they must still fail, so the list stays true.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("hoc")
+}
+
+fn pending() -> Vec<String> {
+    std::fs::read_to_string(cases_dir().join("PENDING"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+/// Copies the case folder to a scratch dir (cases may write files) and runs one case.
+fn run_case(name: &str) -> (String, String) {
+    let scratch = std::env::temp_dir().join(format!("nerve-hoc-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    for entry in std::fs::read_dir(cases_dir()).expect("tests/hoc") {
+        let p = entry.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, scratch.join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_nerve"))
+        .arg(format!("{name}.hoc"))
+        .current_dir(&scratch)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nerve");
+    let _ = std::fs::remove_dir_all(&scratch);
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hoc_cases_match_neuron() {
+    let pending = pending();
+    let mut names: Vec<String> = std::fs::read_dir(cases_dir())
+        .expect("tests/hoc")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "hoc").then(|| p.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    names.sort();
+    assert!(!names.is_empty(), "no cases found");
+    let mut failures = Vec::new();
+    let mut passed = 0;
+    for name in &names {
+        let expected = std::fs::read_to_string(cases_dir().join(format!("{name}.out")))
+            .expect("expected output");
+        let (got, err) = run_case(name);
+        let ok = got == expected;
+        match (ok, pending.contains(name)) {
+            (true, false) => passed += 1,
+            (false, true) => {}
+            (true, true) => failures.push(format!(
+                "{name}: passes but is listed in PENDING; remove it"
+            )),
+            (false, false) => {
+                let line = got
+                    .lines()
+                    .zip(expected.lines())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(got.lines().count().min(expected.lines().count()));
+                failures.push(format!(
+                    "{name}: output differs from line {}\n  got:      {:?}\n  expected: {:?}\n  stderr: {}",
+                    line + 1,
+                    got.lines().nth(line).unwrap_or("<end>"),
+                    expected.lines().nth(line).unwrap_or("<end>"),
+                    err.lines().take(6).collect::<Vec<_>>().join("\n          ")
+                ));
+            }
+        }
+    }
+    eprintln!("{passed} HOC cases pass, {} pending", pending.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
