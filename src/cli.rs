@@ -51,7 +51,10 @@ pub fn main(args: Vec<String>) -> i32 {
             "-isatty" => tty = Some(true),
             "-notatty" => tty = Some(false),
             "--version" | "-v" | "-version" => {
-                println!("nerve {} (NEURON 9.0.2 compatible)", env!("CARGO_PKG_VERSION"));
+                println!(
+                    "nerve {} (NEURON 9.0.2 compatible)",
+                    env!("CARGO_PKG_VERSION")
+                );
                 return 0;
             }
             "--help" | "-h" | "-help" => {
@@ -67,6 +70,7 @@ pub fn main(args: Vec<String>) -> i32 {
         }
     }
     let mut interp = nerve_stdlib::interpreter();
+    install_interrupt(&interp);
     for (k, s) in statements.iter().enumerate() {
         match run(&mut interp, &format!("-c[{}]", k + 1), s) {
             Outcome::Continue => {}
@@ -105,6 +109,22 @@ pub fn main(args: Vec<String>) -> i32 {
     }
     interp.flush();
     0
+}
+
+/// Ctrl-C sets the interpreter's interrupt flag: the running statement stops
+/// at its next loop iteration or call and control returns to the prompt. A
+/// second Ctrl-C before the first is noticed ends the process.
+fn install_interrupt(interp: &Interpreter) {
+    let flag = interp.interrupt.clone();
+    let r = ctrlc::set_handler(move || {
+        if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            eprintln!("\nnerve: interrupted twice, exiting");
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = r {
+        eprintln!("nerve: Ctrl-C will not interrupt statements: {e}");
+    }
 }
 
 /// Runs a script; an error prints its diagnostic and ends with status 1.
@@ -146,7 +166,7 @@ fn stdin_loop(interp: &mut Interpreter, tty: Option<bool>) -> Outcome {
         }
         match interp.run_source("stdin", &pending) {
             Ok(()) => pending.clear(),
-                        Err(e) => {
+            Err(e) => {
                 pending.clear();
                 match e.kind {
                     ErrorKind::Quit(c) => {

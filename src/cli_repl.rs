@@ -10,7 +10,9 @@ use super::cli::Outcome;
 fn history_path() -> Option<std::path::PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share")))?;
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/share"))
+        })?;
     Some(base.join("nerve").join("history"))
 }
 
@@ -40,7 +42,7 @@ pub(crate) fn repl(interp: &mut Interpreter) -> Outcome {
                 }
                 match interp.run_source("stdin", &pending) {
                     Ok(()) => pending.clear(),
-                                        Err(e) => {
+                    Err(e) => {
                         pending.clear();
                         match e.kind {
                             ErrorKind::Quit(c) => break Outcome::Exit(c),

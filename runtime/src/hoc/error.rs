@@ -30,10 +30,10 @@ pub enum ErrorKind {
     Stop,
 }
 
-/// An error of the HOC VM.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{message}")]
-pub struct HocError {
+/// What an error holds; [`HocError`] boxes it so that results stay small on
+/// the interpreter's hot paths.
+#[derive(Debug, Clone)]
+pub struct ErrorData {
     /// What kind.
     pub kind: ErrorKind,
     /// The message.
@@ -46,35 +46,52 @@ pub struct HocError {
     pub incomplete: bool,
 }
 
+/// An error of the HOC VM.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.message)]
+pub struct HocError(Box<ErrorData>);
+
+impl std::ops::Deref for HocError {
+    type Target = ErrorData;
+    fn deref(&self) -> &ErrorData {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for HocError {
+    fn deref_mut(&mut self) -> &mut ErrorData {
+        &mut self.0
+    }
+}
+
 impl HocError {
-    /// A run-time error with a message.
-    pub fn msg(message: impl Into<String>) -> HocError {
-        HocError {
-            kind: ErrorKind::Runtime,
+    /// An error of a given kind.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> HocError {
+        HocError(Box::new(ErrorData {
+            kind,
             message: message.into(),
             location: None,
             stack: Vec::new(),
             incomplete: false,
-        }
+        }))
+    }
+
+    /// A run-time error with a message.
+    pub fn msg(message: impl Into<String>) -> HocError {
+        HocError::new(ErrorKind::Runtime, message)
     }
 
     /// A syntax error.
     pub fn syntax(message: impl Into<String>, location: Location, incomplete: bool) -> HocError {
-        HocError {
-            kind: ErrorKind::Syntax,
-            message: message.into(),
-            location: Some(location),
-            stack: Vec::new(),
-            incomplete,
-        }
+        let mut e = HocError::new(ErrorKind::Syntax, message);
+        e.location = Some(location);
+        e.incomplete = incomplete;
+        e
     }
 
     /// The unwinding that `quit()` starts.
     pub fn quit(code: i32) -> HocError {
-        HocError {
-            kind: ErrorKind::Quit(code),
-            ..HocError::msg("quit")
-        }
+        HocError::new(ErrorKind::Quit(code), "quit")
     }
 
     /// Adds a location if none is known yet.

@@ -41,10 +41,7 @@ impl Interpreter {
         if self.interrupt.load(std::sync::atomic::Ordering::Relaxed) {
             self.interrupt
                 .store(false, std::sync::atomic::Ordering::Relaxed);
-            return Err(HocError {
-                kind: ErrorKind::Interrupted,
-                ..HocError::msg("interrupted")
-            });
+            return Err(HocError::new(ErrorKind::Interrupted, "interrupted"));
         }
         Ok(())
     }
@@ -53,6 +50,36 @@ impl Interpreter {
 
     pub(crate) fn exec(&mut self, s: &St) -> Result<Flow, HocError> {
         match s {
+            St::Expr(Ex::Assign(op, lv, value, span), false) => {
+                // Hot path: a numeric assignment as a statement needs no Value.
+                match **lv {
+                    Lv::Var(VarRef::Local(s), _) => {
+                        let slot = self.frames[self.cur].base + s;
+                        if let Value::Num(_) = self.locals[slot] {
+                            let x = self.eval_num(value)?;
+                            if let Value::Num(old) = self.locals[slot] {
+                                let r = self.combine(*op, old, x).map_err(|e| self.here(e, *span))?;
+                                self.locals[slot] = Value::Num(r);
+                                return Ok(Flow::Normal);
+                            }
+                            return self.assign(lv, *op, Value::Num(x)).map(|_| Flow::Normal);
+                        }
+                    }
+                    Lv::Var(VarRef::Global(id), _) => {
+                        if let Sym::Num(c) = &self.symbols[id].sym {
+                            let c = c.clone();
+                            let x = self.eval_num(value)?;
+                            let r = self.combine(*op, c.get(), x).map_err(|e| self.here(e, *span))?;
+                            c.set(r);
+                            return Ok(Flow::Normal);
+                        }
+                    }
+                    _ => {}
+                }
+                let v = self.eval(value)?;
+                self.assign(lv, *op, v).map_err(|e| self.here(e, *span))?;
+                Ok(Flow::Normal)
+            }
             St::Expr(e, echo) => {
                 let v = self.eval(e)?;
                 if *echo {
@@ -187,10 +214,7 @@ impl Interpreter {
                 };
                 Ok(Flow::Return(v))
             }
-            St::Stop => Err(HocError {
-                kind: ErrorKind::Stop,
-                ..HocError::msg("stop")
-            }),
+            St::Stop => Err(HocError::new(ErrorKind::Stop, "stop")),
             St::IterStmt(span) => {
                 let Some(ctx) = self.frames[self.cur].iter.clone() else {
                     return Err(self.here(
@@ -1135,6 +1159,7 @@ impl Interpreter {
         iter: Option<IterCtx>,
         span: Span,
     ) -> Result<Value, HocError> {
+        self.check_interrupt()?;
         if self.frames.len() >= MAX_DEPTH {
             return Err(self.here(
                 HocError::msg(format!(

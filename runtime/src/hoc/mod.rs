@@ -11,6 +11,6 @@ pub mod template;
 pub mod value;
 
 pub use class::{Args, ClassBuilder, Property};
-pub use error::{ErrorKind, HocError};
+pub use error::{ErrorData, ErrorKind, HocError};
 pub use interp::Interpreter;
 pub use value::{Obj, Object, Ptr, StrRef, Value};
