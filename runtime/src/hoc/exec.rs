@@ -58,7 +58,8 @@ impl Interpreter {
                         if let Value::Num(_) = self.locals[slot] {
                             let x = self.eval_num(value)?;
                             if let Value::Num(old) = self.locals[slot] {
-                                let r = self.combine(*op, old, x).map_err(|e| self.here(e, *span))?;
+                                let r =
+                                    self.combine(*op, old, x).map_err(|e| self.here(e, *span))?;
                                 self.locals[slot] = Value::Num(r);
                                 return Ok(Flow::Normal);
                             }
@@ -69,7 +70,9 @@ impl Interpreter {
                         if let Sym::Num(c) = &self.symbols[id].sym {
                             let c = c.clone();
                             let x = self.eval_num(value)?;
-                            let r = self.combine(*op, c.get(), x).map_err(|e| self.here(e, *span))?;
+                            let r = self
+                                .combine(*op, c.get(), x)
+                                .map_err(|e| self.here(e, *span))?;
                             c.set(r);
                             return Ok(Flow::Normal);
                         }
@@ -659,7 +662,7 @@ impl Interpreter {
                     }
                 }
             }
-            VarRef::Local(_) => Err(HocError::msg("internal: local has no symbol")),
+            VarRef::Local(_) => Err(HocError::msg("a local variable is a scalar, not an array")),
         }
     }
 
