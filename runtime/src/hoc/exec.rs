@@ -192,7 +192,10 @@ impl Interpreter {
                     (_, None) => {
                         return Err(self.here(HocError::msg("return outside a proc or func"), *span))
                     }
-                    (None, Some(ProcKind::Func)) => Value::Num(0.0),
+                    (None, Some(ProcKind::Func)) => {
+                        let name = self.frames[self.cur].def.as_ref().map(|d| d.name.clone()).unwrap_or_default();
+                        return Err(self.here(HocError::msg(format!("func {name} returns no value")), *span));
+                    }
                     (None, Some(ProcKind::Obfunc)) => Value::Obj(None),
                     (None, Some(_)) => Value::Void,
                     (Some(e), Some(ProcKind::Proc | ProcKind::Iterator)) => {
@@ -460,8 +463,8 @@ impl Interpreter {
                 x / y
             }
             BinOp::Mod => {
-                if y == 0.0 {
-                    return Err(HocError::msg("modulus by zero"));
+                if y <= 0.0 {
+                    return Err(HocError::msg(format!("{x} % {y}: the divisor must be positive")));
                 }
                 x - y * (x / y).floor()
             }
@@ -1198,6 +1201,16 @@ impl Interpreter {
         match r {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(Flow::IterReturn(v)) => Ok(v),
+            Ok(_) if def.kind == ProcKind::Func => {
+                let mut e = HocError::msg(format!("func {} ends without returning a value", def.name));
+                let (line, col) = call_file.line_col(span.start);
+                e.location = Some(super::error::Location {
+                    file: call_file.clone(),
+                    span,
+                });
+                e.stack.push(format!("{}() at {}:{}:{}", def.name, call_file.name, line, col));
+                Err(e)
+            }
             Ok(_) => Ok(match def.kind {
                 ProcKind::Func => Value::Num(0.0),
                 ProcKind::Obfunc => Value::Obj(None),
