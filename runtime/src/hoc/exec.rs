@@ -355,10 +355,9 @@ impl Interpreter {
             }
             VarRef::Field(i) => {
                 if let Some(obj) = self.frames[self.cur].this.clone() {
-                    if let ObjectData::Template(fields) = &obj.data {
-                        let old = fields.borrow()[i].clone();
+                    if let Some(old) = obj.field(i) {
                         let new = fresh(&old)?;
-                        fields.borrow_mut()[i] = new;
+                        obj.set_field(i, new);
                     }
                 } else if let Some(t) = self.defining.clone() {
                     let mut m = t.members.borrow_mut();
@@ -1302,10 +1301,7 @@ impl Interpreter {
                                 span,
                             ));
                         }
-                        let sym = match &o.data {
-                            ObjectData::Template(f) => f.borrow()[i].clone(),
-                            ObjectData::Native(_) => Sym::Undef,
-                        };
+                        let sym = o.field(i).unwrap_or_default();
                         let r = match (&sym, idx.is_empty()) {
                             (Sym::Num(c), true) => Ok(Value::Num(c.get())),
                             (Sym::Str(s), true) if s.dims.is_empty() => {
@@ -1407,10 +1403,7 @@ impl Interpreter {
         match &o.class.kind {
             ClassKind::Template(t) => {
                 let i = self.public_member(o, t, name)?;
-                let sym = match &o.data {
-                    ObjectData::Template(f) => f.borrow()[i].clone(),
-                    ObjectData::Native(_) => Sym::Undef,
-                };
+                let sym = o.field(i).unwrap_or_default();
                 let flat_i = if idx.is_empty() {
                     None
                 } else {
@@ -1465,10 +1458,7 @@ impl Interpreter {
         match &o.class.kind {
             ClassKind::Template(t) => {
                 let i = self.public_member(o, t, name)?;
-                let sym = match &o.data {
-                    ObjectData::Template(f) => f.borrow()[i].clone(),
-                    ObjectData::Native(_) => Sym::Undef,
-                };
+                let sym = o.field(i).unwrap_or_default();
                 match sym {
                     Sym::Num(c) if idx.is_empty() => Ok(Ptr::Cell(c)),
                     Sym::Array(a) => {

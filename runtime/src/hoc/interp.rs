@@ -360,7 +360,13 @@ impl Interpreter {
                 }
                 TopItem::Stmts(stmts) => {
                     for s in stmts {
-                        let mut scope = Scope::top(file.clone(), self.defining.clone());
+                        // Inside a template body, or in an object's context (execute1(cmd, obj)).
+                        let this_template = match self.frames[self.cur].this.as_ref().map(|o| &o.class.kind) {
+                            Some(ClassKind::Template(t)) => Some(t.clone()),
+                            _ => None,
+                        };
+                        let mut scope = Scope::top(file.clone(), self.defining.clone().or(this_template));
+                        scope.template_body = self.defining.is_some();
                         let code = self.compile_stmt(&mut scope, &s, self.defining.is_none())?;
                         match self.run_top(&code, file) {
                             // `stop` abandons every active call and returns to the top level.
@@ -401,6 +407,12 @@ impl Interpreter {
     /// Runs a statement given as text from inside running code (`execute`),
     /// with the same scoping as the top level.
     pub fn execute_string(&mut self, name: &str, text: &str) -> Result<(), HocError> {
+        self.execute_in(name, text, None)
+    }
+
+    /// Runs statement text as if at top level, or in the context of an
+    /// object (its fields and methods visible, as `execute1(cmd, obj)` does).
+    pub fn execute_in(&mut self, name: &str, text: &str, this: Option<Obj>) -> Result<(), HocError> {
         let file = SourceFile::new(name, text);
         let saved_cur = self.cur;
         let saved_frames = self.frames.len();
@@ -410,7 +422,7 @@ impl Interpreter {
             def: None,
             args: Vec::new(),
             base: self.locals.len(),
-            this: None,
+            this,
             iter: None,
             file: file.clone(),
         });

@@ -147,6 +147,38 @@ impl Object {
         }
     }
 
+    /// Field `i` of a template instance. Members a template gained after this
+    /// object was made (by `execute1(cmd, obj)`) get fresh storage on first use.
+    pub fn field(&self, i: usize) -> Option<super::symbols::Sym> {
+        let ObjectData::Template(fields) = &self.data else {
+            return None;
+        };
+        if i >= fields.borrow().len() {
+            let ClassKind::Template(t) = &self.class.kind else {
+                return None;
+            };
+            let fresh = t.new_fields();
+            let mut f = fields.borrow_mut();
+            let have = f.len();
+            f.extend(fresh.into_iter().skip(have));
+        }
+        fields.borrow().get(i).cloned()
+    }
+
+    /// Replaces field `i` of a template instance.
+    pub fn set_field(&self, i: usize, sym: super::symbols::Sym) -> bool {
+        if self.field(i).is_none() {
+            return false;
+        }
+        match &self.data {
+            ObjectData::Template(fields) => {
+                fields.borrow_mut()[i] = sym;
+                true
+            }
+            ObjectData::Native(_) => false,
+        }
+    }
+
     /// Whether the object's class is called `name`.
     pub fn is(&self, name: &str) -> bool {
         &*self.class.name == name
@@ -197,6 +229,10 @@ impl ClassInfo {
 
     /// Makes an object of this class with the next index and registers it.
     pub fn instantiate(self: &Rc<Self>, data: ObjectData) -> Obj {
+        // NEURON numbers instances from 0 again once none is alive.
+        if self.live_count.get() == 0 {
+            self.next_index.set(0);
+        }
         let index = self.next_index.get();
         self.next_index.set(index + 1);
         self.live_count.set(self.live_count.get() + 1);

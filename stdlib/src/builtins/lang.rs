@@ -107,7 +107,8 @@ pub fn register(interp: &mut Interpreter) {
         a.expect_count(1, 2)?;
         let text = a.str(0)?;
         // execute runs the text inside braces: no echo, no definitions.
-        i.execute_string("execute", &format!("{{{text}\n}}\n"))?;
+        let this = if a.is_obj(1) { a.obj(1)? } else { None };
+        i.execute_in("execute", &format!("{{{text}\n}}\n"), this)?;
         Ok(Value::Num(0.0))
     });
     interp.register_fn("execute1", |i, a| {
@@ -119,7 +120,8 @@ pub fn register(interp: &mut Interpreter) {
             .iter()
             .skip(1)
             .any(|v| matches!(v, Value::Num(x) if *x == 0.0));
-        match i.execute_string("execute1", &format!("{text}\n")) {
+        let this = if a.is_obj(1) { a.obj(1)? } else { None };
+        match i.execute_in("execute1", &format!("{text}\n"), this) {
             Ok(()) => Ok(Value::Num(1.0)),
             Err(e) if e.is_error() => {
                 if !quiet {
