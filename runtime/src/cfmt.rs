@@ -531,16 +531,16 @@ fn convert(
     Ok(())
 }
 
-/// printf-style formatting of `fmt` with `args`, as NEURON's HOC `printf`/`sprint` (C's
-/// printf with every numeric argument a double, cast as NEURON casts it; see the module
-/// documentation for the exact rules).
+/// C printf formatting of `fmt` with `args` (every numeric argument a double, cast as
+/// NEURON casts it; see the module documentation). HOC's `printf` goes through
+/// [`format`], which first cuts the format the way NEURON does.
 ///
 /// Supports `%d %i %u %o %x %X %c %e %E %f %F %g %G %s %%`, flags `- + space 0 # '`,
 /// width and precision including `*`, and length modifiers `h hh l ll L q j z Z t`.
 /// Extra arguments are ignored (as in C). Errors: too few arguments, a string for a
 /// numeric conversion or a number for `%s`, an unsupported conversion (`%n %p %a`...),
 /// a field wider than [`MAX_FIELD`]. Never panics.
-pub fn format(fmt: &str, args: &[FmtArg]) -> Result<String, FormatError> {
+pub fn c_format(fmt: &str, args: &[FmtArg]) -> Result<String, FormatError> {
     let fmt = c_str(fmt);
     let b = fmt.as_bytes();
     let mut out = String::with_capacity(fmt.len() + 16);
@@ -564,6 +564,68 @@ pub fn format(fmt: &str, args: &[FmtArg]) -> Result<String, FormatError> {
             Piece::Unsupported => return Err(FormatError::BadConversion(text.to_string())),
             Piece::Conv(spec) => convert(&mut out, &spec, text, args, &mut next)?,
         }
+    }
+    Ok(out)
+}
+
+/// HOC's `printf`/`sprint`/`fprint` formatting. NEURON cuts the format into
+/// fragments: after each `%` the fragment runs to the first of `d o x c f e g s %`.
+/// A fragment ended by a conversion letter is formatted by C with the next argument
+/// (so `%ix` prints the number then `x`); one ended by `%` is copied without that `%`
+/// (`%i|%d` prints `%i|d` and consumes nothing); a `%` with no such letter after it
+/// is copied to the end. Extra arguments are ignored.
+pub fn format(fmt: &str, args: &[FmtArg]) -> Result<String, FormatError> {
+    let fmt = c_str(fmt);
+    let b = fmt.as_bytes();
+    let mut out = String::with_capacity(fmt.len() + 16);
+    let mut next = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let pct = b
+            .get(i..)
+            .and_then(|t| t.iter().position(|&c| c == b'%'))
+            .map_or(b.len(), |p| i + p);
+        out.push_str(sub(fmt, i, pct));
+        if pct >= b.len() {
+            break;
+        }
+        let end = b
+            .get(pct + 1..)
+            .and_then(|t| t.iter().position(|c| b"doxcfegs%".contains(c)))
+            .map(|p| pct + 1 + p);
+        let Some(end) = end else {
+            out.push_str(sub(fmt, pct, b.len()));
+            break;
+        };
+        if b[end] == b'%' {
+            if end == pct + 1 {
+                out.push('%');
+            } else {
+                out.push_str(sub(fmt, pct, end));
+            }
+        } else {
+            let frag = sub(fmt, pct, end + 1);
+            let Some(arg) = args.get(next) else {
+                return Err(FormatError::TooFewArgs {
+                    conversion: frag.to_string(),
+                });
+            };
+            let text = c_format(frag, std::slice::from_ref(arg)).map_err(|e| match e {
+                FormatError::WrongType {
+                    conversion,
+                    expected,
+                    ..
+                } => FormatError::WrongType {
+                    index: next,
+                    conversion,
+                    expected,
+                },
+                other => other,
+            })?;
+            out.push_str(&text);
+            next += 1;
+        }
+        i = end + 1;
     }
     Ok(out)
 }
@@ -1330,8 +1392,27 @@ mod tests {
     use super::FmtArg::{Num, Str};
     use super::*;
 
+    #[test]
+    fn neuron_cuts_formats_at_its_conversion_letters() {
+        let g = |fmt: &str, args: &[FmtArg]| format(fmt, args).unwrap_or_else(|e| e.to_string());
+        // Real NEURON 9.0.2 outputs.
+        assert_eq!(g("A[%i|%d]", &[Num(5.), Num(6.)]), "A[%i|d]");
+        assert_eq!(g("B[%X G %E|%d]", &[Num(5.), Num(6.)]), "B[%X G E|5]");
+        assert_eq!(g("C[%u]", &[Num(5.)]), "C[%u]");
+        assert_eq!(g("D[%ix]", &[Num(255.)]), "D[255x]");
+        assert_eq!(g("E[%i %d %d]", &[Num(1.), Num(2.), Num(3.)]), "E[%i d 1]");
+        assert_eq!(g("F[%5%d]", &[Num(7.)]), "F[%5d]");
+        assert_eq!(g("G[%q]", &[Num(7.)]), "G[%q]");
+        assert_eq!(g("H[%y %g]", &[Num(7.), Num(8.)]), "H[%y g]");
+        assert_eq!(
+            g("%5.1f%%|%ld|%s", &[Num(99.5), Num(3e9), Str("x")]),
+            " 99.5%|3000000000|x"
+        );
+        assert!(format("%d %d", &[Num(1.)]).is_err());
+    }
+
     fn f(fmt: &str, args: &[FmtArg]) -> String {
-        format(fmt, args).unwrap_or_else(|e| format!("ERR {e}"))
+        c_format(fmt, args).unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     fn nums(fmt: &str, xs: &[f64]) -> String {
@@ -1582,7 +1663,7 @@ mod tests {
             "[7   ][1.500000]"
         );
         assert!(matches!(
-            format("%.*s", &[Num(2.)]),
+            c_format("%.*s", &[Num(2.)]),
             Err(FormatError::TooFewArgs { .. })
         ));
         assert_eq!(f("%.*s", &[Num(2.), Str("hello")]), "he");
@@ -1607,13 +1688,13 @@ mod tests {
     #[test]
     fn errors() {
         assert_eq!(
-            format("%d %d", &[Num(1.)]),
+            c_format("%d %d", &[Num(1.)]),
             Err(FormatError::TooFewArgs {
                 conversion: "%d".into()
             })
         );
         assert_eq!(
-            format("%s", &[Num(1.)]),
+            c_format("%s", &[Num(1.)]),
             Err(FormatError::WrongType {
                 index: 0,
                 conversion: "%s".into(),
@@ -1621,7 +1702,7 @@ mod tests {
             })
         );
         assert_eq!(
-            format("%g %5.1f", &[Num(1.), Str("x")]),
+            c_format("%g %5.1f", &[Num(1.), Str("x")]),
             Err(FormatError::WrongType {
                 index: 1,
                 conversion: "%5.1f".into(),
@@ -1629,36 +1710,39 @@ mod tests {
             })
         );
         assert_eq!(
-            format("%s", &[]),
+            c_format("%s", &[]),
             Err(FormatError::TooFewArgs {
                 conversion: "%s".into()
             })
         );
         assert_eq!(
-            format("%*d", &[Num(3.)]),
+            c_format("%*d", &[Num(3.)]),
             Err(FormatError::TooFewArgs {
                 conversion: "%*d".into()
             })
         );
         for bad in ["%n", "%p", "%a", "%1$d", "%m", "%C"] {
             assert!(
-                matches!(format(bad, &[Num(1.)]), Err(FormatError::BadConversion(_))),
+                matches!(
+                    c_format(bad, &[Num(1.)]),
+                    Err(FormatError::BadConversion(_))
+                ),
                 "{bad}"
             );
         }
         assert!(matches!(
-            format("%99999999d", &[Num(1.)]),
+            c_format("%99999999d", &[Num(1.)]),
             Err(FormatError::FieldTooLarge(_))
         ));
         assert!(matches!(
-            format("%.99999999999999999999999f", &[Num(1.)]),
+            c_format("%.99999999999999999999999f", &[Num(1.)]),
             Err(FormatError::FieldTooLarge(_))
         ));
         assert!(matches!(
-            format("%*d", &[Num(-3e9), Num(1.)]),
+            c_format("%*d", &[Num(-3e9), Num(1.)]),
             Err(FormatError::FieldTooLarge(_))
         ));
-        let msg = format("%s", &[Num(1.)]).err().map(|e| e.to_string());
+        let msg = c_format("%s", &[Num(1.)]).err().map(|e| e.to_string());
         assert_eq!(
             msg.as_deref(),
             Some("argument 1 (for `%s`) must be a string")
@@ -1854,8 +1938,8 @@ mod tests {
         ];
         let args = [Num(f64::NAN), Str("s"), Num(f64::INFINITY), Num(-1e300)];
         for fmt in fmts {
-            let _ = format(fmt, &args);
-            let _ = format(fmt, &[]);
+            let _ = c_format(fmt, &args);
+            let _ = c_format(fmt, &[]);
             let _ = sscanf("a1 \u{e9}", fmt);
             let _ = sscanf("", fmt);
         }
