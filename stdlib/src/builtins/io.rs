@@ -28,6 +28,11 @@ pub fn format_args(a: &Args, fmt_at: usize) -> Result<String, HocError> {
                 owned.push(Some(s.borrow().clone()));
                 nums.push(0.0);
             }
+            // An object prints as its name (`%s` of a Vector gives "Vector[0]").
+            Value::Obj(o) => {
+                owned.push(Some(nerve_runtime::hoc::exec::obj_name(o)));
+                nums.push(0.0);
+            }
             other => {
                 return Err(HocError::msg(format!(
                     "{}: argument {} is {}, which cannot be formatted",
