@@ -25,10 +25,15 @@ fn pending() -> Vec<String> {
 
 /// Copies the case folder to a scratch dir (cases may write files) and runs one case.
 fn run_case(name: &str) -> (String, String) {
+    let (out, err, _) = run_case_in(&cases_dir(), name);
+    (out, err)
+}
+
+fn run_case_in(dir: &Path, name: &str) -> (String, String, Option<i32>) {
     let scratch = std::env::temp_dir().join(format!("nerve-hoc-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).expect("scratch dir");
-    for entry in std::fs::read_dir(cases_dir()).expect("tests/hoc") {
+    for entry in std::fs::read_dir(dir).expect("case folder") {
         let p = entry.expect("entry").path();
         if p.is_file() {
             std::fs::copy(&p, scratch.join(p.file_name().expect("name"))).expect("copy");
@@ -44,7 +49,45 @@ fn run_case(name: &str) -> (String, String) {
     (
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
     )
+}
+
+/// `tests/hoc/errors/`: programs that stop with an error. nerve must print
+/// what NEURON printed before the error, exit with NEURON's status, and
+/// report the error (in nerve's own format) on stderr.
+#[test]
+fn error_cases_stop_like_neuron() {
+    let dir = cases_dir().join("errors");
+    let pending = pending();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/hoc/errors")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "hoc").then(|| p.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    names.sort();
+    let mut failures = Vec::new();
+    for name in &names {
+        let expected = std::fs::read_to_string(dir.join(format!("{name}.out"))).expect("expected output");
+        let status: i32 = std::fs::read_to_string(dir.join(format!("{name}.status")))
+            .expect("expected status")
+            .trim()
+            .parse()
+            .expect("a number");
+        let (got, err, code) = run_case_in(&dir, name);
+        let ok = got == expected && code == Some(status) && err.contains("error:");
+        let key = format!("errors/{name}");
+        match (ok, pending.contains(&key)) {
+            (true, true) => failures.push(format!("{key}: passes but is listed in PENDING; remove it")),
+            (false, false) => failures.push(format!(
+                "{key}: status {code:?} (want {status}), stdout {got:?} (want {expected:?}), stderr {err:?}"
+            )),
+            _ => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

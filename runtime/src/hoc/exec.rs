@@ -193,8 +193,15 @@ impl Interpreter {
                         return Err(self.here(HocError::msg("return outside a proc or func"), *span))
                     }
                     (None, Some(ProcKind::Func)) => {
-                        let name = self.frames[self.cur].def.as_ref().map(|d| d.name.clone()).unwrap_or_default();
-                        return Err(self.here(HocError::msg(format!("func {name} returns no value")), *span));
+                        let name = self.frames[self.cur]
+                            .def
+                            .as_ref()
+                            .map(|d| d.name.clone())
+                            .unwrap_or_default();
+                        return Err(self.here(
+                            HocError::msg(format!("func {name} returns no value")),
+                            *span,
+                        ));
                     }
                     (None, Some(ProcKind::Obfunc)) => Value::Obj(None),
                     (None, Some(_)) => Value::Void,
@@ -434,7 +441,12 @@ impl Interpreter {
                 // HOC evaluates both operands of && and || (no short circuit).
                 let x = self.eval_num(a)?;
                 let y = self.eval_num(b)?;
-                self.binop(*op, x, y).map_err(|e| self.here(e, *span))
+                let r = self.binop(*op, x, y).map_err(|e| self.here(e, *span))?;
+                // Overflow or underflow of ^ is a warning, as in NEURON.
+                if *op == BinOp::Pow && x.is_finite() && y.is_finite() && (r.is_infinite() || (r == 0.0 && x != 0.0)) {
+                    self.range_warning("exponentiation");
+                }
+                Ok(r)
             }
             Ex::Neg(a) => Ok(-self.eval_num(a)?),
             Ex::Not(a) => Ok(if self.eval_num(a)? == 0.0 { 1.0 } else { 0.0 }),
@@ -463,14 +475,16 @@ impl Interpreter {
             }
             BinOp::Mod => {
                 if y <= 0.0 {
-                    return Err(HocError::msg(format!("{x} % {y}: the divisor must be positive")));
+                    return Err(HocError::msg(format!(
+                        "{x} % {y}: the divisor must be positive"
+                    )));
                 }
                 x - y * (x / y).floor()
             }
             BinOp::Pow => {
                 let r = x.powf(y);
                 if r.is_nan() && !x.is_nan() && !y.is_nan() {
-                    return Err(HocError::msg(format!("{x}^{y}: result is not a number")));
+                    return Err(HocError::msg(format!("{x}^{y}: argument out of domain")));
                 }
                 r
             }
@@ -1201,13 +1215,17 @@ impl Interpreter {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(Flow::IterReturn(v)) => Ok(v),
             Ok(_) if def.kind == ProcKind::Func => {
-                let mut e = HocError::msg(format!("func {} ends without returning a value", def.name));
+                let mut e =
+                    HocError::msg(format!("func {} ends without returning a value", def.name));
                 let (line, col) = call_file.line_col(span.start);
                 e.location = Some(super::error::Location {
                     file: call_file.clone(),
                     span,
                 });
-                e.stack.push(format!("{}() at {}:{}:{}", def.name, call_file.name, line, col));
+                e.stack.push(format!(
+                    "{}() at {}:{}:{}",
+                    def.name, call_file.name, line, col
+                ));
                 Err(e)
             }
             Ok(_) => Ok(match def.kind {

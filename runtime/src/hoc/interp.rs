@@ -54,6 +54,7 @@ pub struct Interpreter {
     out: Box<dyn Write>,
     extensions: HashMap<TypeId, Box<dyn Any>>,
     section_names: Vec<Rc<str>>,
+    range_warnings: usize,
 }
 
 impl SectionOracle for Interpreter {
@@ -102,6 +103,7 @@ impl Interpreter {
             out,
             extensions: HashMap::new(),
             section_names: Vec::new(),
+            range_warnings: 0,
         };
         let eps = i.float_epsilon.clone();
         let id = i.global_id("float_epsilon");
@@ -259,6 +261,19 @@ impl Interpreter {
             .map_err(|e| HocError::msg(format!("cannot write output: {e}")))
     }
 
+    /// Warns on stderr that a math result was out of range (NEURON goes on
+    /// after such warnings; after five it stops reporting them).
+    pub fn range_warning(&mut self, what: &str) {
+        self.range_warnings += 1;
+        if self.range_warnings <= 5 {
+            self.flush();
+            eprintln!("nerve: warning: {what} result out of range");
+            if self.range_warnings == 5 {
+                eprintln!("nerve: warning: no more range warnings during this execution");
+            }
+        }
+    }
+
     /// Flushes the output (before anything else writes to the terminal).
     pub fn flush(&mut self) {
         let _ = self.out.flush();
@@ -361,11 +376,13 @@ impl Interpreter {
                 TopItem::Stmts(stmts) => {
                     for s in stmts {
                         // Inside a template body, or in an object's context (execute1(cmd, obj)).
-                        let this_template = match self.frames[self.cur].this.as_ref().map(|o| &o.class.kind) {
-                            Some(ClassKind::Template(t)) => Some(t.clone()),
-                            _ => None,
-                        };
-                        let mut scope = Scope::top(file.clone(), self.defining.clone().or(this_template));
+                        let this_template =
+                            match self.frames[self.cur].this.as_ref().map(|o| &o.class.kind) {
+                                Some(ClassKind::Template(t)) => Some(t.clone()),
+                                _ => None,
+                            };
+                        let mut scope =
+                            Scope::top(file.clone(), self.defining.clone().or(this_template));
                         scope.template_body = self.defining.is_some();
                         let code = self.compile_stmt(&mut scope, &s, self.defining.is_none())?;
                         match self.run_top(&code, file) {
@@ -412,7 +429,12 @@ impl Interpreter {
 
     /// Runs statement text as if at top level, or in the context of an
     /// object (its fields and methods visible, as `execute1(cmd, obj)` does).
-    pub fn execute_in(&mut self, name: &str, text: &str, this: Option<Obj>) -> Result<(), HocError> {
+    pub fn execute_in(
+        &mut self,
+        name: &str,
+        text: &str,
+        this: Option<Obj>,
+    ) -> Result<(), HocError> {
         let file = SourceFile::new(name, text);
         let saved_cur = self.cur;
         let saved_frames = self.frames.len();

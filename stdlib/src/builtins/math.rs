@@ -66,13 +66,31 @@ pub fn register(interp: &mut Interpreter) {
     unary(interp, "atan", f64::atan);
     unary(interp, "tanh", f64::tanh);
     unary(interp, "sqrt", f64::sqrt);
-    unary(interp, "log", |x| if x <= 0.0 { f64::NAN } else { x.ln() });
-    unary(
-        interp,
-        "log10",
-        |x| if x <= 0.0 { f64::NAN } else { x.log10() },
-    );
-    unary(interp, "exp", |x| if x < -700.0 { 0.0 } else { x.exp() });
+    // log(0) and exp(x > 700) warn and go on, as NEURON's do; exp(x > 700)
+    // gives exp(700), exp(x < -700) gives 0.
+    for (name, f) in [("log", f64::ln as fn(f64) -> f64), ("log10", f64::log10)] {
+        interp.register_fn(name, move |i, a: &mut Args| {
+            a.expect_count(1, 1)?;
+            let x = a.num(0)?;
+            if x == 0.0 {
+                i.range_warning(name);
+                return Ok(Value::Num(f64::NEG_INFINITY));
+            }
+            checked(name, x, if x < 0.0 { f64::NAN } else { f(x) })
+        });
+    }
+    interp.register_fn("exp", |i, a| {
+        a.expect_count(1, 1)?;
+        let x = a.num(0)?;
+        if x < -700.0 {
+            return Ok(Value::Num(0.0));
+        }
+        if x > 700.0 {
+            i.range_warning("exp");
+            return Ok(Value::Num(700f64.exp()));
+        }
+        checked("exp", x, x.exp())
+    });
     unary(interp, "abs", f64::abs);
     interp.register_fn("int", |i, a| {
         a.expect_count(1, 1)?;
@@ -107,8 +125,10 @@ mod tests {
         let mut i = Interpreter::with_output(Box::new(std::io::sink()));
         register(&mut i);
         assert!(i.run_source("t", "x = sqrt(-1)\n").is_err());
-        assert!(i.run_source("t", "x = log(0)\n").is_err());
-        assert!(i.run_source("t", "x = exp(1000)\n").is_err());
+        assert!(i.run_source("t", "x = log(-1)\n").is_err());
+        i.run_source("t", "x = log(0)\ny = exp(1000)\n").unwrap();
+        assert_eq!(i.get_num("x"), Some(f64::NEG_INFINITY));
+        assert_eq!(i.get_num("y"), Some(700f64.exp()));
         i.run_source("t", "x = exp(-1000) + int(-2.9)\n").unwrap();
         assert_eq!(i.get_num("x"), Some(-2.0));
     }
