@@ -5,6 +5,8 @@
 //! (`strcmp`) and the session variables.
 
 use nerve_runtime::hoc::symbols::Sym;
+use nerve_runtime::hoc::template::MemberKind;
+use nerve_runtime::hoc::value::ClassKind;
 use nerve_runtime::hoc::{HocError, Interpreter, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -54,14 +56,60 @@ fn run_in_dir(interp: &mut Interpreter, path: &Path) -> Result<(), HocError> {
     r
 }
 
-/// NEURON's `name_declared` codes.
-fn declared_code(interp: &Interpreter, name: &str) -> f64 {
+/// HOC's keywords: `name_declared` reports them as declared (code 1).
+const KEYWORDS: &[&str] = &[
+    "proc", "func", "obfunc", "iterator", "iterator_statement", "if", "else", "while", "for",
+    "break", "continue", "return", "stop", "local", "localobj", "strdef", "double", "objref",
+    "objectvar", "create", "connect", "access", "insert", "uninsert", "begintemplate",
+    "endtemplate", "public", "external", "new", "forall", "forsec", "ifsec", "print",
+    "setpointer", "help", "depvar", "eqn",
+];
+
+/// The `name_declared` code of a symbol. `fine` is mode 2: arrays give 6
+/// and integer variables 7 instead of 5.
+fn sym_code(sym: &Sym, name: &str, fine: bool) -> f64 {
+    match sym {
+        Sym::Undef => 0.0,
+        Sym::Objs(_) => 2.0,
+        Sym::Str(_) => 4.0,
+        Sym::Num(_) if fine && name == "secondorder" => 7.0,
+        Sym::Num(_) => 5.0,
+        Sym::Array(_) if fine => 6.0,
+        Sym::Array(_) => 5.0,
+        _ => 1.0,
+    }
+}
+
+/// NEURON's `name_declared(name, mode)`: 0 undeclared, 1 not a variable
+/// (function, template, class, keyword), 2 objref, 4 strdef, 5 variable;
+/// mode 1 looks in the current object's template; mode 2 refines 5.
+fn declared_code(interp: &Interpreter, name: &str, mode: f64) -> f64 {
+    if name.is_empty() || KEYWORDS.contains(&name) {
+        return 1.0;
+    }
+    if mode == 1.0 {
+        if let Some(o) = interp.current_object() {
+            if let ClassKind::Template(t) = &o.class.kind {
+                return match t.find(name).map(|i| t.members.borrow()[i].kind.clone()) {
+                    Some(MemberKind::Data(sym)) => match sym {
+                        Sym::Undef => 1.0,
+                        sym => sym_code(&sym, name, false),
+                    },
+                    Some(MemberKind::Code(_)) => 1.0,
+                    None if t.is_public(name) => 1.0,
+                    // Built-ins and templates are visible inside objects too.
+                    None => match interp.symbol_kind(name) {
+                        Some(sym @ Sym::Class(_)) => sym_code(sym, name, false),
+                        Some(sym) if interp.is_builtin(name) => sym_code(sym, name, false),
+                        _ => 0.0,
+                    },
+                };
+            }
+        }
+    }
     match interp.symbol_kind(name) {
-        None | Some(Sym::Undef) => 0.0,
-        Some(Sym::Objs(_)) => 2.0,
-        Some(Sym::Str(_)) => 4.0,
-        Some(Sym::Num(_) | Sym::Array(_)) => 5.0,
-        Some(_) => 1.0,
+        None => 0.0,
+        Some(sym) => sym_code(sym, name, mode == 2.0),
     }
 }
 
@@ -143,7 +191,7 @@ pub fn register(interp: &mut Interpreter) {
         if !a.is_num(0) && a.len() == 2 {
             // load_file("file", "symbol"): skip when symbol is already declared.
             let sym = a.str(1)?;
-            if declared_code(i, &sym) != 0.0 {
+            if declared_code(i, &sym, 0.0) != 0.0 {
                 return Ok(Value::Num(1.0));
             }
         }
@@ -171,7 +219,8 @@ pub fn register(interp: &mut Interpreter) {
     interp.register_fn("name_declared", |i, a| {
         a.expect_count(1, 2)?;
         let name = a.str(0)?;
-        Ok(Value::Num(declared_code(i, &name)))
+        let mode = a.num_or(1, 0.0)?;
+        Ok(Value::Num(declared_code(i, &name, mode)))
     });
     interp.register_fn("chdir", |_, a| {
         a.expect_count(1, 1)?;
