@@ -3,3 +3,5 @@
 //! stdlib binds them.
 pub mod cfmt;
 pub mod hoc;
+pub mod mechanism;
+pub mod model;

@@ -235,7 +235,7 @@ impl Args {
     /// Argument `i` as a non-negative integer index (truncated), for sizes and indices.
     pub fn index(&self, i: usize) -> Result<usize, HocError> {
         let x = self.num(i)?;
-        if !(x >= 0.0) || x >= 1e15 {
+        if !(0.0..1e15).contains(&x) {
             return Err(HocError::msg(format!(
                 "{}: argument {} must be a non-negative index, not {x}",
                 self.name,

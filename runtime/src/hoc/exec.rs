@@ -33,8 +33,29 @@ fn truthy(x: f64) -> bool {
 
 impl Interpreter {
     fn here(&self, e: HocError, span: Span) -> HocError {
-        let file = self.frames[self.cur].file.clone();
+        let file = self.frame_file(self.cur);
         e.at(&file, span)
+    }
+
+    /// The source file frame `k` runs code from.
+    pub(crate) fn frame_file(&self, k: usize) -> Rc<nerve_compiler::diagnostics::SourceFile> {
+        let f = &self.frames[k];
+        match (&f.def, &f.file) {
+            (Some(d), _) => d.file.clone(),
+            (None, Some(file)) => file.clone(),
+            (None, None) => nerve_compiler::diagnostics::SourceFile::new("<top>", ""),
+        }
+    }
+
+    /// The slot in the argument stack of argument `i` (1-based) of the current call.
+    fn arg_slot(&self, i: usize) -> Option<usize> {
+        let f = &self.frames[self.cur];
+        (i >= 1 && i <= f.nargs).then(|| f.args_base + i - 1)
+    }
+
+    /// Argument `i` (1-based) of the current call.
+    fn arg(&self, i: usize) -> Option<&Value> {
+        self.arg_slot(i).map(|k| &self.arg_stack[k])
     }
 
     fn check_interrupt(&self) -> Result<(), HocError> {
@@ -281,7 +302,7 @@ impl Interpreter {
                     let mut dims = Vec::with_capacity(t.dims.len());
                     for d in &t.dims {
                         let x = self.eval_num(d)?;
-                        if !(x >= 0.0) || x > 1e9 {
+                        if !(0.0..=1e9).contains(&x) {
                             return Err(
                                 self.here(HocError::msg(format!("bad array size {x}")), t.span)
                             );
@@ -316,13 +337,13 @@ impl Interpreter {
 
     fn declare(&mut self, kind: DeclKind, var: VarRef, dims: Vec<usize>) -> Result<(), HocError> {
         let fresh = |old: &Sym| -> Result<Sym, HocError> {
-            let ok = match (kind, old) {
-                (_, Sym::Undef) => true,
-                (DeclKind::Double, Sym::Num(_) | Sym::Array(_)) => true,
-                (DeclKind::Strdef, Sym::Str(_)) => true,
-                (DeclKind::Objref, Sym::Objs(_)) => true,
-                _ => false,
-            };
+            let ok = matches!(
+                (kind, old),
+                (_, Sym::Undef)
+                    | (DeclKind::Double, Sym::Num(_) | Sym::Array(_))
+                    | (DeclKind::Strdef, Sym::Str(_))
+                    | (DeclKind::Objref, Sym::Objs(_))
+            );
             if !ok {
                 return Err(HocError::msg(format!(
                     "already declared as {}",
@@ -443,10 +464,22 @@ impl Interpreter {
                 let y = self.eval_num(b)?;
                 let r = self.binop(*op, x, y).map_err(|e| self.here(e, *span))?;
                 // Overflow or underflow of ^ is a warning, as in NEURON.
-                if *op == BinOp::Pow && x.is_finite() && y.is_finite() && (r.is_infinite() || (r == 0.0 && x != 0.0)) {
+                if *op == BinOp::Pow
+                    && x.is_finite()
+                    && y.is_finite()
+                    && (r.is_infinite() || (r == 0.0 && x != 0.0))
+                {
                     self.range_warning("exponentiation");
                 }
                 Ok(r)
+            }
+            Ex::Dollar(DollarKind::Num, DIdx::Lit(i), _)
+                if matches!(self.arg(*i), Some(Value::Num(_))) =>
+            {
+                match self.arg(*i) {
+                    Some(Value::Num(x)) => Ok(*x),
+                    _ => unreachable!("checked by the guard"),
+                }
             }
             Ex::Neg(a) => Ok(-self.eval_num(a)?),
             Ex::Not(a) => Ok(if self.eval_num(a)? == 0.0 { 1.0 } else { 0.0 }),
@@ -510,6 +543,21 @@ impl Interpreter {
                 self.read_elem(*v, &idx).map_err(|e| self.here(e, *span))
             }
             Ex::Call(v, args, span) => {
+                if let Some(Callable::Proc(def, this)) = self.callable(*v) {
+                    if def.kind != ProcKind::Iterator {
+                        let base = self.arg_stack.len();
+                        for a in args {
+                            match self.eval(a) {
+                                Ok(x) => self.arg_stack.push(x),
+                                Err(e) => {
+                                    self.arg_stack.truncate(base);
+                                    return Err(e);
+                                }
+                            }
+                        }
+                        return self.call_proc_at(&def, base, this, None, *span);
+                    }
+                }
                 let vals = self.eval_args(args)?;
                 self.call_var(*v, vals, *span)
             }
@@ -530,12 +578,12 @@ impl Interpreter {
             }
             Ex::Dollar(kind, idx, span) => {
                 let i = self.dollar_index(idx).map_err(|e| self.here(e, *span))?;
-                let v = self.frames[self.cur].args.get(i - 1).cloned();
+                let v = self.arg(i).cloned();
                 let v = v.ok_or_else(|| {
                     self.here(
                         HocError::msg(format!(
                             "${i}: the call has only {} argument(s)",
-                            self.frames[self.cur].args.len()
+                            self.frames[self.cur].nargs
                         )),
                         *span,
                     )
@@ -607,7 +655,7 @@ impl Interpreter {
     fn ptr_elem(&mut self, idx: &DIdx, sub: &Ex) -> Result<Ptr, HocError> {
         let i = self.dollar_index(idx)?;
         let k = self.eval_num(sub)?;
-        let base = match self.frames[self.cur].args.get(i - 1) {
+        let base = match self.arg(i) {
             Some(Value::Ptr(p)) => p.clone(),
             _ => return Err(HocError::msg(format!("argument {i} is not a pointer"))),
         };
@@ -765,7 +813,7 @@ impl Interpreter {
         for (k, (&d, &x)) in dims.iter().zip(idx).enumerate() {
             // NEURON truncates subscript + float_epsilon toward zero.
             let x = (x + eps).trunc();
-            if !(x >= 0.0) || (x as usize) >= d {
+            if x.is_nan() || x < 0.0 || (x as usize) >= d {
                 return Err(HocError::msg(format!(
                     "index {} of {}: {x} is out of range (size {d})",
                     k + 1,
@@ -975,16 +1023,14 @@ impl Interpreter {
             }
             Lv::Dollar(kind, idx, _) => {
                 let i = self.dollar_index(idx)?;
-                let cur = self.cur;
-                let arg = self.frames[cur]
-                    .args
-                    .get(i - 1)
-                    .cloned()
+                let slot = self
+                    .arg_slot(i)
                     .ok_or_else(|| HocError::msg(format!("${i}: no such argument")))?;
+                let arg = self.arg_stack[slot].clone();
                 match (kind, arg, value) {
                     (DollarKind::Num, Value::Num(old), Value::Num(x)) => {
                         let r = self.combine(op, old, x)?;
-                        self.frames[cur].args[i - 1] = Value::Num(r);
+                        self.arg_stack[slot] = Value::Num(r);
                         Ok(Value::Num(r))
                     }
                     (DollarKind::Str, Value::Str(dst), Value::Str(src)) if op == AssignOp::Set => {
@@ -993,7 +1039,7 @@ impl Interpreter {
                         Ok(Value::Str(dst))
                     }
                     (DollarKind::Obj, Value::Obj(_), v @ Value::Obj(_)) if op == AssignOp::Set => {
-                        self.frames[cur].args[i - 1] = v.clone();
+                        self.arg_stack[slot] = v.clone();
                         Ok(v)
                     }
                     (DollarKind::Ptr, Value::Ptr(p), Value::Num(x)) => {
@@ -1056,7 +1102,7 @@ impl Interpreter {
             }
             Lv::Dollar(DollarKind::Ptr, idx, _) => {
                 let i = self.dollar_index(idx)?;
-                match self.frames[self.cur].args.get(i - 1) {
+                match self.arg(i) {
                     Some(Value::Ptr(p)) => Ok(p.clone()),
                     _ => Err(HocError::msg(format!("argument {i} is not a pointer"))),
                 }
@@ -1178,15 +1224,72 @@ impl Interpreter {
         iter: Option<IterCtx>,
         span: Span,
     ) -> Result<Value, HocError> {
+        let args_base = self.arg_stack.len();
+        self.arg_stack.extend(args);
+        self.call_proc_at(def, args_base, this, iter, span)
+    }
+
+    /// Calls a compiled proc whose arguments are on the argument stack from
+    /// `args_base` up; they are popped when it returns.
+    pub(crate) fn call_proc_at(
+        &mut self,
+        def: &Rc<ProcDef>,
+        args_base: usize,
+        this: Option<Obj>,
+        iter: Option<IterCtx>,
+        span: Span,
+    ) -> Result<Value, HocError> {
+        let r = self.call_frame(def, args_base, this, iter);
+        self.arg_stack.truncate(args_base);
+        match r {
+            Ok(Flow::Return(v)) | Ok(Flow::IterReturn(v)) => Ok(v),
+            Ok(_) => match def.kind {
+                ProcKind::Func => {
+                    let mut e =
+                        HocError::msg(format!("func {} ends without returning a value", def.name));
+                    let file = self.frame_file(self.cur);
+                    let (line, col) = file.line_col(span.start);
+                    e.location = Some(super::error::Location {
+                        file: file.clone(),
+                        span,
+                    });
+                    e.stack
+                        .push(format!("{}() at {}:{}:{}", def.name, file.name, line, col));
+                    Err(e)
+                }
+                ProcKind::Obfunc => Ok(Value::Obj(None)),
+                ProcKind::Proc | ProcKind::Iterator => Ok(Value::Void),
+            },
+            Err(mut e) => {
+                if e.is_error() {
+                    if e.location.is_none() && e.stack.is_empty() {
+                        // Failed before running (too deep, interrupted): point at the call.
+                        e = self.here(e, span);
+                    }
+                    let file = self.frame_file(self.cur);
+                    let (line, col) = file.line_col(span.start);
+                    e.stack
+                        .push(format!("{}() at {}:{}:{}", def.name, file.name, line, col));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Pushes a frame, runs the body, pops the frame.
+    fn call_frame(
+        &mut self,
+        def: &Rc<ProcDef>,
+        args_base: usize,
+        this: Option<Obj>,
+        iter: Option<IterCtx>,
+    ) -> Result<Flow, HocError> {
         self.check_interrupt()?;
         if self.frames.len() >= MAX_DEPTH {
-            return Err(self.here(
-                HocError::msg(format!(
-                    "recursion too deep: {MAX_DEPTH} nested calls (in {})",
-                    def.name
-                )),
-                span,
-            ));
+            return Err(HocError::msg(format!(
+                "recursion too deep: {MAX_DEPTH} nested calls (in {})",
+                def.name
+            )));
         }
         let base = self.locals.len();
         self.locals.extend(def.locals.iter().map(|&obj| {
@@ -1197,53 +1300,21 @@ impl Interpreter {
             }
         }));
         let caller = self.cur;
-        let call_file = self.frames[caller].file.clone();
         self.frames.push(Frame {
             def: Some(def.clone()),
-            args,
+            args_base,
+            nargs: self.arg_stack.len() - args_base,
             base,
             this,
             iter,
-            file: def.file.clone(),
+            file: None,
         });
         self.cur = self.frames.len() - 1;
         let r = self.exec(&def.body);
         self.frames.pop();
         self.locals.truncate(base);
         self.cur = caller;
-        match r {
-            Ok(Flow::Return(v)) => Ok(v),
-            Ok(Flow::IterReturn(v)) => Ok(v),
-            Ok(_) if def.kind == ProcKind::Func => {
-                let mut e =
-                    HocError::msg(format!("func {} ends without returning a value", def.name));
-                let (line, col) = call_file.line_col(span.start);
-                e.location = Some(super::error::Location {
-                    file: call_file.clone(),
-                    span,
-                });
-                e.stack.push(format!(
-                    "{}() at {}:{}:{}",
-                    def.name, call_file.name, line, col
-                ));
-                Err(e)
-            }
-            Ok(_) => Ok(match def.kind {
-                ProcKind::Func => Value::Num(0.0),
-                ProcKind::Obfunc => Value::Obj(None),
-                ProcKind::Proc | ProcKind::Iterator => Value::Void,
-            }),
-            Err(mut e) => {
-                if e.is_error() {
-                    let (line, col) = call_file.line_col(span.start);
-                    e.stack.push(format!(
-                        "{}() at {}:{}:{}",
-                        def.name, call_file.name, line, col
-                    ));
-                }
-                Err(e)
-            }
-        }
+        r
     }
 
     /// Creates an instance of a class with constructor arguments.
@@ -1536,7 +1607,7 @@ fn flat(dims: &[usize], idx: &[f64]) -> Result<usize, String> {
     }
     let mut f = 0;
     for (&d, &x) in dims.iter().zip(idx) {
-        if !(x > -1.0) || (x as usize) >= d {
+        if x.is_nan() || x <= -1.0 || (x as usize) >= d {
             return Err(format!("index {x} is out of range (size {d})"));
         }
         f = f * d + x as usize;

@@ -31,11 +31,16 @@ pub(crate) struct IterCtx {
 /// A call frame. Frame 0 is the top level.
 pub(crate) struct Frame {
     pub def: Option<Rc<super::code::ProcDef>>,
-    pub args: Vec<Value>,
+    /// Where this call's arguments start in the argument stack.
+    pub args_base: usize,
+    /// How many arguments.
+    pub nargs: usize,
+    /// Where this call's locals start in the local stack.
     pub base: usize,
     pub this: Option<Obj>,
     pub iter: Option<IterCtx>,
-    pub file: Rc<SourceFile>,
+    /// The file of top-level code (proc frames use their definition's file).
+    pub file: Option<Rc<SourceFile>>,
 }
 
 /// A HOC interpreter. It owns every symbol, object and frame; there is no
@@ -44,6 +49,7 @@ pub struct Interpreter {
     pub(crate) symbols: Vec<Symbol>,
     names: HashMap<Rc<str>, SymId>,
     pub(crate) locals: Vec<Value>,
+    pub(crate) arg_stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) cur: usize,
     pub(crate) defining: Option<Rc<Template>>,
@@ -88,13 +94,15 @@ impl Interpreter {
             symbols: Vec::new(),
             names: HashMap::new(),
             locals: Vec::new(),
+            arg_stack: Vec::new(),
             frames: vec![Frame {
                 def: None,
-                args: Vec::new(),
+                args_base: 0,
+                nargs: 0,
                 base: 0,
                 this: None,
                 iter: None,
-                file: top,
+                file: Some(top),
             }],
             cur: 0,
             defining: None,
@@ -283,7 +291,8 @@ impl Interpreter {
 
     /// The arguments of the innermost proc call (for `numarg`, `argtype`).
     pub fn current_args(&self) -> &[Value] {
-        &self.frames[self.cur].args
+        let f = &self.frames[self.cur];
+        &self.arg_stack[f.args_base..f.args_base + f.nargs]
     }
 
     /// Whether code is running inside a proc or func.
@@ -300,6 +309,7 @@ impl Interpreter {
     fn unwind_to_top(&mut self) {
         self.frames.truncate(1);
         self.locals.clear();
+        self.arg_stack.clear();
         self.cur = 0;
     }
 
@@ -412,13 +422,10 @@ impl Interpreter {
     }
 
     fn run_top(&mut self, code: &St, file: &Rc<SourceFile>) -> Result<(), HocError> {
-        let saved = std::mem::replace(&mut self.frames[self.cur].file, file.clone());
+        let saved = self.frames[self.cur].file.replace(file.clone());
         let r = self.exec(code);
         self.frames[self.cur].file = saved;
-        match r {
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
-        }
+        r.map(|_| ())
     }
 
     /// Runs a statement given as text from inside running code (`execute`),
@@ -442,11 +449,12 @@ impl Interpreter {
         // Code run by execute sees globals, as at top level.
         self.frames.push(Frame {
             def: None,
-            args: Vec::new(),
+            args_base: self.arg_stack.len(),
+            nargs: 0,
             base: self.locals.len(),
             this,
             iter: None,
-            file: file.clone(),
+            file: Some(file.clone()),
         });
         self.cur = self.frames.len() - 1;
         let r = self.run_file_inner(&file);
