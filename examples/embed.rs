@@ -29,7 +29,11 @@ fn register_host_api(hoc: &mut Interpreter) {
         }
         Ok(Value::Num(acc.total))
     })
-    .num_property("total", |acc: &Accum| acc.total, |acc: &mut Accum, x| acc.total = x)
+    .num_property(
+        "total",
+        |acc: &Accum| acc.total,
+        |acc: &mut Accum, x| acc.total = x,
+    )
     .register(hoc);
 }
 
@@ -48,6 +52,9 @@ fn main() -> Result<(), HocError> {
         "#,
     )?;
     hoc.flush();
-    println!("result read from Rust: {}", hoc.get_num("result").unwrap_or(f64::NAN));
+    println!(
+        "result read from Rust: {}",
+        hoc.get_num("result").unwrap_or(f64::NAN)
+    );
     Ok(())
 }

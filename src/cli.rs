@@ -84,7 +84,7 @@ pub fn main(args: Vec<String>) -> i32 {
                 let text = match std::fs::read_to_string(&path) {
                     Ok(t) => t,
                     Err(e) => {
-                        interp.flush();
+                        nerve_stdlib::flush_all(&mut interp);
                         eprintln!("nerve: cannot read {path}: {e}");
                         return 1;
                     }
@@ -107,7 +107,7 @@ pub fn main(args: Vec<String>) -> i32 {
             return c;
         }
     }
-    interp.flush();
+    nerve_stdlib::flush_all(&mut interp);
     0
 }
 
@@ -133,7 +133,7 @@ fn run(interp: &mut Interpreter, name: &str, text: &str) -> Outcome {
         Ok(()) => Outcome::Continue,
         Err(e) => match e.kind {
             ErrorKind::Quit(c) => {
-                interp.flush();
+                nerve_stdlib::flush_all(interp);
                 Outcome::Exit(c)
             }
             _ => {
@@ -145,7 +145,7 @@ fn run(interp: &mut Interpreter, name: &str, text: &str) -> Outcome {
 }
 
 pub(crate) fn report_error(interp: &mut Interpreter, e: &HocError) {
-    interp.flush();
+    nerve_stdlib::flush_all(interp);
     eprintln!("nerve: {}", e.render());
 }
 
@@ -170,15 +170,15 @@ fn stdin_loop(interp: &mut Interpreter, tty: Option<bool>) -> Outcome {
                 pending.clear();
                 match e.kind {
                     ErrorKind::Quit(c) => {
-                        interp.flush();
+                        nerve_stdlib::flush_all(interp);
                         return Outcome::Exit(c);
                     }
                     _ => report_error(interp, &e),
                 }
             }
         }
-        interp.flush();
+        nerve_stdlib::flush_all(interp);
     }
-    interp.flush();
+    nerve_stdlib::flush_all(interp);
     Outcome::Continue
 }

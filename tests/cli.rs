@@ -45,19 +45,29 @@ fn multi_line_input_and_errors_keep_state() {
     assert_eq!(stdout(&o), "6 \n");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("division by zero"), "{err}");
-    assert!(o.status.success(), "errors at the prompt do not end the session");
+    assert!(
+        o.status.success(),
+        "errors at the prompt do not end the session"
+    );
 }
 
 #[test]
 fn script_error_exits_1_after_flushing_output() {
     let path = std::env::temp_dir().join(format!("nerve-cli-{}.hoc", std::process::id()));
-    std::fs::write(&path, "print \"before\"\nx = undefined_thing\nprint \"after\"\n").expect("write");
+    std::fs::write(
+        &path,
+        "print \"before\"\nx = undefined_thing\nprint \"after\"\n",
+    )
+    .expect("write");
     let o = nerve(&[path.to_str().expect("utf8 path")], "");
     let _ = std::fs::remove_file(&path);
     assert_eq!(stdout(&o), "before\n");
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("undefined_thing is an undefined variable"), "{err}");
+    assert!(
+        err.contains("undefined_thing is an undefined variable"),
+        "{err}"
+    );
     assert!(err.contains(":2:5"), "{err}");
 }
 

@@ -16,7 +16,8 @@ fn error_of(src: &str) -> String {
     let e = i.run_source("t.hoc", src).expect_err("an error");
     let text = e.render();
     // The interpreter survives the error.
-    i.run_source("after.hoc", "zz_after = 1\n").expect("usable after an error");
+    i.run_source("after.hoc", "zz_after = 1\n")
+        .expect("usable after an error");
     text
 }
 
@@ -24,20 +25,43 @@ fn check(src: &str, message: &str, location: &str, caret_line: &str) {
     let r = error_of(src);
     assert!(r.contains(message), "message {message:?} not in:\n{r}");
     assert!(r.contains(location), "location {location:?} not in:\n{r}");
-    assert!(r.lines().any(|l| l == caret_line), "caret line {caret_line:?} not in:\n{r}");
+    assert!(
+        r.lines().any(|l| l == caret_line),
+        "caret line {caret_line:?} not in:\n{r}"
+    );
 }
 
 #[test]
 fn syntax_errors_point_at_the_token() {
-    check("x = 1\ny = (1 + 2))\n", "unexpected ')'", "t.hoc:2:12", "  |            ^");
+    check(
+        "x = 1\ny = (1 + 2))\n",
+        "unexpected ')'",
+        "t.hoc:2:12",
+        "  |            ^",
+    );
     check("if (1\n", "expected \")\"", "t.hoc:1:5", "  |     ^");
-    check("x = 3 @ 4\n", "unexpected character", "t.hoc:1:7", "  |       ^");
-    check("s = \"abc\n", "string literal is not terminated", "t.hoc:1:5", "  |     ^^^^");
+    check(
+        "x = 3 @ 4\n",
+        "unexpected character",
+        "t.hoc:1:7",
+        "  |       ^",
+    );
+    check(
+        "s = \"abc\n",
+        "string literal is not terminated",
+        "t.hoc:1:5",
+        "  |     ^^^^",
+    );
 }
 
 #[test]
 fn unclosed_brace_names_the_brace() {
-    check("proc p() {\n  x = 1\n", "'{' is not closed", "t.hoc:1:10", "  |          ^");
+    check(
+        "proc p() {\n  x = 1\n",
+        "'{' is not closed",
+        "t.hoc:1:10",
+        "  |          ^",
+    );
 }
 
 #[test]
@@ -51,18 +75,58 @@ fn runtime_errors_have_location_and_call_stack() {
 
 #[test]
 fn undefined_names_and_types() {
-    check("undefined_fn(3)\n", "undefined_fn is an undefined function", "t.hoc:1:1", "  | ^^^^^^^^^^^^^^^");
-    check("a = b\n", "b is an undefined variable", "t.hoc:1:5", "  |     ^");
-    check("strdef s\ns = 3\n", "cannot assign a number to s", "t.hoc:2:1", "  | ^^^^^");
-    check("x = sqrt(\"a\")\n", "sqrt: argument 1 must be a number, not a string", "t.hoc:1:5", "  |     ^^^^^^^^^");
-    check("objref o\no.size()\n", "NULLobject", "t.hoc:2:1", "  | ^^^^^^^^");
-    check("new Foo()\n", "Foo is not a template", "t.hoc:1:1", "  | ^^^^^^^^^");
+    check(
+        "undefined_fn(3)\n",
+        "undefined_fn is an undefined function",
+        "t.hoc:1:1",
+        "  | ^^^^^^^^^^^^^^^",
+    );
+    check(
+        "a = b\n",
+        "b is an undefined variable",
+        "t.hoc:1:5",
+        "  |     ^",
+    );
+    check(
+        "strdef s\ns = 3\n",
+        "cannot assign a number to s",
+        "t.hoc:2:1",
+        "  | ^^^^^",
+    );
+    check(
+        "x = sqrt(\"a\")\n",
+        "sqrt: argument 1 must be a number, not a string",
+        "t.hoc:1:5",
+        "  |     ^^^^^^^^^",
+    );
+    check(
+        "objref o\no.size()\n",
+        "NULLobject",
+        "t.hoc:2:1",
+        "  | ^^^^^^^^",
+    );
+    check(
+        "new Foo()\n",
+        "Foo is not a template",
+        "t.hoc:1:1",
+        "  | ^^^^^^^^^",
+    );
 }
 
 #[test]
 fn indices_out_of_range() {
-    check("double a[3]\na[5] = 1\n", "5 is out of range (size 3)", "t.hoc:2:1", "  | ^^^^^^^^");
-    check("objref o[2]\no[3] = o[0]\n", "3 is out of range (size 2)", "t.hoc:2:1", "  | ^^^^^^^^^^^");
+    check(
+        "double a[3]\na[5] = 1\n",
+        "5 is out of range (size 3)",
+        "t.hoc:2:1",
+        "  | ^^^^^^^^",
+    );
+    check(
+        "objref o[2]\no[3] = o[0]\n",
+        "3 is out of range (size 2)",
+        "t.hoc:2:1",
+        "  | ^^^^^^^^^^^",
+    );
 }
 
 #[test]
@@ -79,9 +143,24 @@ fn deep_recursion_is_an_error_not_a_crash() {
 
 #[test]
 fn declarations_in_the_wrong_place() {
-    check("local x\n", "local declaration outside a proc", "t.hoc:1:1", "  | ^^^^^^^");
-    check("print $1\n", "$ arguments are only defined inside a proc", "t.hoc:1:7", "  |       ^^");
-    check("if (1) { proc p() { } }\n", "can only be defined at top level", "t.hoc:1:15", "  |               ^");
+    check(
+        "local x\n",
+        "local declaration outside a proc",
+        "t.hoc:1:1",
+        "  | ^^^^^^^",
+    );
+    check(
+        "print $1\n",
+        "$ arguments are only defined inside a proc",
+        "t.hoc:1:7",
+        "  |       ^^",
+    );
+    check(
+        "if (1) { proc p() { } }\n",
+        "can only be defined at top level",
+        "t.hoc:1:15",
+        "  |               ^",
+    );
     check(
         "begintemplate A\nendtemplate B\n",
         "endtemplate B does not match begintemplate A",

@@ -25,6 +25,14 @@ pub fn install(interp: &mut Interpreter) {
     timer::register(interp);
 }
 
+/// Flushes everything the session has buffered: the output, open `File`
+/// objects and the file `wopen` selected. Call before the process exits.
+pub fn flush_all(interp: &mut Interpreter) {
+    file::flush_all(interp);
+    builtins::io::flush(interp);
+    interp.flush();
+}
+
 /// A new interpreter with the whole standard library installed.
 pub fn interpreter() -> Interpreter {
     let mut i = Interpreter::new();

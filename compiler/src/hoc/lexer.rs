@@ -95,7 +95,7 @@ pub enum Tok {
     #[token("\n")]
     #[regex(r"//[^\n]*\n", allow_greedy = true)]
     Newline,
-    /// A block comment: a newline if it spans lines, otherwise nothing.
+    /// A block comment (dropped by [`tokenize`]); true if it spans lines.
     #[token("/*", block_comment)]
     BlockComment(bool),
     /// A separator the driver inserts between juxtaposed statements; never lexed.
@@ -337,8 +337,8 @@ pub fn tokenize(src: &str) -> Result<Vec<Spanned>, LexError> {
     while let Some(tok) = lex.next() {
         let span = lex.span();
         match tok {
-            Ok(Tok::BlockComment(true)) => out.push((span.start, Tok::Newline, span.end)),
-            Ok(Tok::BlockComment(false)) => {}
+            // A block comment vanishes, even one spanning lines (as in NEURON).
+            Ok(Tok::BlockComment(_)) => {}
             Ok(t) => out.push((span.start, t, span.end)),
             Err(kind) => {
                 return Err(LexError {
@@ -477,7 +477,6 @@ mod tests {
             toks("\"a\\tb\" /* x\n y */ a \\\n b"),
             vec![
                 Tok::Str("a\tb".into()),
-                Tok::Newline,
                 Tok::Name("a".into()),
                 Tok::Name("b".into())
             ]

@@ -267,36 +267,26 @@ impl Interpreter {
                 }
             }
             St::Print(args) => {
-                let mut line = String::new();
+                // Each item is written as soon as it is evaluated, as NEURON
+                // does (a later item's side effects print after it).
                 for a in args {
                     let from_member = matches!(a, Ex::Member { .. });
-                    match self.eval(a)? {
-                        Value::Num(x) => {
-                            line.push_str(&fmt_g8(x));
-                            line.push(' ');
-                        }
-                        Value::Str(s) => {
-                            line.push_str(&s.borrow());
-                            if from_member {
-                                line.push(' ');
-                            }
-                        }
-                        Value::Obj(o) => {
-                            line.push_str(&obj_name(&o));
-                            line.push(' ');
-                        }
+                    let text = match self.eval(a)? {
+                        Value::Num(x) => format!("{} ", fmt_g8(x)),
+                        Value::Str(s) if from_member => format!("{} ", s.borrow()),
+                        Value::Str(s) => s.borrow().clone(),
+                        Value::Obj(o) => format!("{} ", obj_name(&o)),
                         other => {
                             return Err(HocError::msg(format!(
                                 "print cannot print {}",
                                 other.type_name()
                             )))
                         }
-                    }
+                    };
+                    self.write_out(&text)?;
                 }
-                line.push('\n');
-                self.write_out(&line)
+                self.write_out("\n").map(|_| Flow::Normal)
             }
-            .map(|_| Flow::Normal),
             St::Decl(kind, targets) => {
                 for t in targets {
                     let mut dims = Vec::with_capacity(t.dims.len());
@@ -457,6 +447,30 @@ impl Interpreter {
                     Sym::Num(c) => Ok(c.get()),
                     _ => unreachable!("checked by the guard"),
                 }
+            }
+            Ex::Bin(op @ (BinOp::Eq | BinOp::Ne), a, b, span)
+                if may_be_object(a) || may_be_object(b) =>
+            {
+                // Objects compare by identity (nil equals nil).
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                let same = match (x, y) {
+                    (Value::Num(x), Value::Num(y)) => {
+                        return self.binop(*op, x, y).map_err(|e| self.here(e, *span));
+                    }
+                    (Value::Obj(p), Value::Obj(q)) => match (p, q) {
+                        (None, None) => true,
+                        (Some(p), Some(q)) => Rc::ptr_eq(&p, &q),
+                        _ => false,
+                    },
+                    (Value::Str(p), Value::Str(q)) => *p.borrow() == *q.borrow(),
+                    (x, y) => {
+                        let msg =
+                            format!("cannot compare {} with {}", x.type_name(), y.type_name());
+                        return Err(self.here(HocError::msg(msg), *span));
+                    }
+                };
+                Ok(if same == (*op == BinOp::Eq) { 1.0 } else { 0.0 })
             }
             Ex::Bin(op, a, b, span) => {
                 // HOC evaluates both operands of && and || (no short circuit).
@@ -1063,13 +1077,10 @@ impl Interpreter {
             Lv::Var(v, _) => match self.sym_of(*v)? {
                 Sym::Num(c) => Ok(Ptr::Cell(c)),
                 Sym::Array(a) => Ok(Ptr::Elem(a.data.clone(), 0)),
-                Sym::Undef => {
-                    if let VarRef::Global(id) = v {
-                        self.symbols[*id].sym = Sym::num(0.0);
-                        return self.address_of(lv);
-                    }
-                    Err(HocError::msg(format!("{} is undefined", self.var_name(*v))))
-                }
+                Sym::Undef => Err(HocError::msg(format!(
+                    "{} is an undefined variable",
+                    self.var_name(*v)
+                ))),
                 other => Err(HocError::msg(format!(
                     "cannot take the address of {} ({})",
                     self.var_name(*v),
@@ -1579,6 +1590,14 @@ impl Interpreter {
             }
         }
     }
+}
+
+/// Whether an expression can evaluate to an object (for `==` and `!=`).
+fn may_be_object(e: &Ex) -> bool {
+    matches!(
+        e,
+        Ex::Var(..) | Ex::Elem(..) | Ex::Call(..) | Ex::Member { .. } | Ex::New(..) | Ex::This(_)
+    ) || matches!(e, Ex::Dollar(DollarKind::Obj, ..))
 }
 
 /// What a name can be called as.

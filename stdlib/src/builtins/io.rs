@@ -13,6 +13,13 @@ pub struct HocFiles {
     input: Option<BufReader<File>>,
 }
 
+/// Flushes the file `wopen` selected.
+pub fn flush(interp: &mut Interpreter) {
+    if let Some(f) = interp.ext::<HocFiles>().out.as_mut() {
+        let _ = f.flush();
+    }
+}
+
 /// Formats args `first..` of a call with the format in arg `fmt_at`.
 pub fn format_args(a: &Args, fmt_at: usize) -> Result<String, HocError> {
     let fmt = a.str(fmt_at)?;

@@ -58,11 +58,43 @@ fn run_in_dir(interp: &mut Interpreter, path: &Path) -> Result<(), HocError> {
 
 /// HOC's keywords: `name_declared` reports them as declared (code 1).
 const KEYWORDS: &[&str] = &[
-    "proc", "func", "obfunc", "iterator", "iterator_statement", "if", "else", "while", "for",
-    "break", "continue", "return", "stop", "local", "localobj", "strdef", "double", "objref",
-    "objectvar", "create", "connect", "access", "insert", "uninsert", "begintemplate",
-    "endtemplate", "public", "external", "new", "forall", "forsec", "ifsec", "print",
-    "setpointer", "help", "depvar", "eqn",
+    "proc",
+    "func",
+    "obfunc",
+    "iterator",
+    "iterator_statement",
+    "if",
+    "else",
+    "while",
+    "for",
+    "break",
+    "continue",
+    "return",
+    "stop",
+    "local",
+    "localobj",
+    "strdef",
+    "double",
+    "objref",
+    "objectvar",
+    "create",
+    "connect",
+    "access",
+    "insert",
+    "uninsert",
+    "begintemplate",
+    "endtemplate",
+    "public",
+    "external",
+    "new",
+    "forall",
+    "forsec",
+    "ifsec",
+    "print",
+    "setpointer",
+    "help",
+    "depvar",
+    "eqn",
 ];
 
 /// The `name_declared` code of a symbol. `fine` is mode 2: arrays give 6
@@ -147,7 +179,7 @@ pub fn register(interp: &mut Interpreter) {
     });
     interp.register_fn("quit", |i, a| {
         a.expect_count(0, 1)?;
-        i.flush();
+        crate::flush_all(i);
         let code = a.num_or(0, 0.0)? as i32;
         Err(HocError::quit(code))
     });
