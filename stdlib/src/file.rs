@@ -622,7 +622,7 @@ mod tests {
             "objref f, g\ndouble a[3], b[3]\na[0] = 1.5\na[1] = -2\na[2] = 1e300\n\
              f = new File(\"{d}/b.dat\")\nok1 = f.wopen()\nw = f.vwrite(3, &a[0])\nx = 7\n\
              w1 = f.vwrite(&x)\n{{f.close()}}\nok2 = f.ropen()\nr = f.vread(3, &b[0])\ny = 0\n\
-             r1 = f.vread(&y)\nr2 = f.vread(&y)\n{{f.close()}}\ng = new File()\nt = g.mktemp()\n\
+             r1 = f.vread(&y)\nr2 = f.vread(&y)\n{{f.close()}}\ng = new File()\ntmp_ok = g.mktemp()\n\
              {{g.aopen() g.printf(\"hi\\n\") g.close() g.aopen() g.printf(\"there\\n\") g.close()}}\n\
              {{g.ropen()}}\nstrdef s\nn = g.gets(s)\nn2 = g.gets(s)\n{{g.close()}}\n\
              u1 = g.unlink()\nu2 = g.unlink()\nc = g.chooser()\n"
@@ -637,7 +637,7 @@ mod tests {
             ("r1", 1.0),
             ("r2", 0.0),
             ("y", 7.0),
-            ("t", 1.0),
+            ("tmp_ok", 1.0),
             ("n", 3.0),
             ("n2", 6.0),
             ("u1", 1.0),

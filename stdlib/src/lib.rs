@@ -5,6 +5,7 @@ pub mod builtins;
 pub mod file;
 pub mod list;
 pub mod matrix;
+pub mod nrn;
 pub mod random;
 pub mod random_class;
 pub mod strfun;
@@ -23,6 +24,7 @@ pub fn install(interp: &mut Interpreter) {
     matrix::register(interp);
     random_class::register(interp);
     timer::register(interp);
+    nrn::register(interp);
 }
 
 /// Flushes everything the session has buffered: the output, open `File`

@@ -61,6 +61,9 @@ pub enum Ex {
     Not(Box<Ex>),
     Bin(BinOp, Box<Ex>, Box<Ex>, Span),
     Assign(AssignOp, Box<Lv>, Box<Ex>, Span),
+    /// An expression evaluated with a section pushed on the section stack:
+    /// `soma.L`, `dend[1].v(0.5)`.
+    WithSec(Box<SecEx>, Box<Ex>),
     /// A construct that needs a part of nerve that does not exist yet.
     Unsupported(Rc<str>, Span),
 }
@@ -78,6 +81,65 @@ pub enum Lv {
     },
     Dollar(DollarKind, DIdx, Span),
     PtrElem(DIdx, Box<Ex>, Span),
+    /// A range variable at a position: `diam(x)`, `v(0.5)`.
+    RangeAt(VarRef, Box<Ex>, Span),
+    /// A place reached with a section pushed: `soma.L`, `dend.v(0.5)`.
+    WithSec(Box<SecEx>, Box<Lv>),
+}
+
+/// A compiled section reference.
+#[derive(Debug, Clone)]
+pub enum SecEx {
+    /// `soma`, `dend[i]`: a section variable (global, or a field of the object).
+    Var(VarRef, Option<Box<Ex>>, Span),
+    /// `obj.soma`, `cells[1].dend[i]`, `sr.sec`, `sr.child[0]`.
+    Member(Box<Ex>, Rc<str>, Option<Box<Ex>>, Span),
+}
+
+impl SecEx {
+    /// Where it was written.
+    pub fn span(&self) -> Span {
+        match self {
+            SecEx::Var(_, _, s) | SecEx::Member(_, _, _, s) => *s,
+        }
+    }
+}
+
+/// The section statements.
+#[derive(Debug, Clone)]
+pub enum SecSt {
+    /// `sec stmt` / `sec { ... }`.
+    With(SecEx, Box<St>),
+    /// `create a, b[n]`.
+    Create(Vec<DeclTarget>),
+    /// `connect child(end), parent(x)`; no parent: the accessed section.
+    Connect {
+        child: SecEx,
+        child_end: Option<Ex>,
+        parent: Option<SecEx>,
+        parent_x: Ex,
+        span: Span,
+    },
+    /// `access sec`.
+    Access(SecEx),
+    /// `insert name` (`true`) or `uninsert name` (`false`).
+    Insert(Rc<str>, bool, Span),
+    /// `[sec.]name(x0:x1) = y0:y1`.
+    Taper {
+        sec: Option<SecEx>,
+        var: VarRef,
+        x: (Ex, Ex),
+        y: (Ex, Ex),
+        span: Span,
+    },
+    /// `for (x) stmt` (`None`) / `for (x, e) stmt`.
+    ForSeg(Lv, Option<Ex>, Box<St>, Span),
+    /// `forall stmt`.
+    Forall(Box<St>),
+    /// `forsec "regex" stmt` / `forsec sectionlist stmt`.
+    Forsec(Ex, Box<St>, Span),
+    /// `ifsec "regex" stmt` / `ifsec sectionlist stmt`.
+    Ifsec(Ex, Box<St>, Span),
 }
 
 /// One declared name of a `double`/`strdef`/`objref` statement.
@@ -111,6 +173,8 @@ pub enum St {
     Decl(DeclKind, Vec<DeclTarget>),
     /// Binds a compiled proc to its name when run.
     Define(VarRef, Rc<ProcDef>),
+    /// A section statement.
+    Sec(Box<SecSt>),
     Empty,
 }
 

@@ -43,20 +43,13 @@ impl Scope {
     }
 }
 
-fn unsupported(what: &str, span: Span) -> Ex {
-    Ex::Unsupported(
-        format!("{what} needs sections and the cable model, which nerve does not have yet").into(),
-        span,
-    )
-}
-
 impl Interpreter {
     fn err_at(&self, scope: &Scope, span: Span, msg: impl Into<String>) -> HocError {
         HocError::msg(msg).at(&scope.file, span)
     }
 
     /// Resolves a name for reading or writing.
-    fn resolve(&mut self, scope: &Scope, name: &str) -> VarRef {
+    pub(crate) fn resolve(&mut self, scope: &Scope, name: &str) -> VarRef {
         if let Some(i) = scope.locals.iter().rposition(|(n, _)| &**n == name) {
             return VarRef::Local(i);
         }
@@ -79,7 +72,7 @@ impl Interpreter {
     }
 
     /// Makes an assigned name a variable if it was undefined.
-    fn declare_assigned(&mut self, scope: &Scope, v: VarRef) {
+    pub(crate) fn declare_assigned(&mut self, scope: &Scope, v: VarRef) {
         match v {
             VarRef::Global(id) => {
                 if matches!(self.symbols[id].sym, Sym::Undef) {
@@ -203,7 +196,7 @@ impl Interpreter {
                 St::Empty
             }
             StmtKind::Print(args) => St::Print(self.compile_args(scope, args)?),
-            StmtKind::Decl(DeclKind::Create, _) => St::Expr(unsupported("create", span), false),
+            StmtKind::Decl(DeclKind::Create, items) => self.compile_create(scope, items)?,
             StmtKind::Decl(kind, items) => {
                 let mut targets = Vec::new();
                 for it in items {
@@ -291,22 +284,21 @@ impl Interpreter {
                 }
                 St::Empty
             }
-            StmtKind::WithSection { .. } => {
-                St::Expr(unsupported("a section statement", span), false)
-            }
-            StmtKind::Connect { .. } => St::Expr(unsupported("connect", span), false),
-            StmtKind::Access(_) => St::Expr(unsupported("access", span), false),
-            StmtKind::Insert(_) | StmtKind::Uninsert(_) => {
-                St::Expr(unsupported("insert", span), false)
-            }
-            StmtKind::Setpointer { .. } => St::Expr(unsupported("setpointer", span), false),
-            StmtKind::Taper { .. } => {
-                St::Expr(unsupported("a tapered range assignment", span), false)
-            }
-            StmtKind::ForSeg { .. } => St::Expr(unsupported("for (x)", span), false),
-            StmtKind::Forall(_) => St::Expr(unsupported("forall", span), false),
-            StmtKind::Forsec { .. } => St::Expr(unsupported("forsec", span), false),
-            StmtKind::Ifsec { .. } => St::Expr(unsupported("ifsec", span), false),
+            StmtKind::WithSection { .. }
+            | StmtKind::Connect { .. }
+            | StmtKind::Access(_)
+            | StmtKind::Insert(_)
+            | StmtKind::Uninsert(_)
+            | StmtKind::Taper { .. }
+            | StmtKind::ForSeg { .. }
+            | StmtKind::Forall(_)
+            | StmtKind::Forsec { .. }
+            | StmtKind::Ifsec { .. } => St::Sec(Box::new(self.compile_sec_stmt(scope, s)?)),
+            StmtKind::Setpointer { .. } => return Err(self.err_at(
+                scope,
+                span,
+                "setpointer needs mechanisms with POINTER variables, which nerve does not have yet",
+            )),
             StmtKind::Empty => St::Empty,
         })
     }
@@ -383,11 +375,44 @@ impl Interpreter {
                 let idx = self.compile_dollar_index(scope, index, span)?;
                 Lv::PtrElem(idx, Box::new(self.compile_expr(scope, sub)?), span)
             }
-            ExprKind::SecVar { .. } | ExprKind::Call { .. } => {
-                return Err(HocError::msg(
-                    "assigning to a range variable needs sections and the cable model, which nerve does not have yet",
-                )
-                .at(&scope.file, span))
+            ExprKind::Call { name, args } => {
+                let v = self.resolve(scope, &name.name);
+                let [x] = args.as_slice() else {
+                    return Err(self.err_at(
+                        scope,
+                        span,
+                        format!("{}(x) needs exactly one position to be assigned", name.name),
+                    ));
+                };
+                Lv::RangeAt(v, Box::new(self.compile_expr(scope, x)?), span)
+            }
+            ExprKind::SecVar {
+                sec,
+                name,
+                indices,
+                args,
+            } => {
+                let sec = self.compile_secref(scope, sec)?;
+                if !indices.is_empty() {
+                    return Err(self.err_at(
+                        scope,
+                        span,
+                        "indexed range variables are not supported",
+                    ));
+                }
+                let v = VarRef::Global(self.global_id(&name.name));
+                let inner = match args.as_deref() {
+                    None => Lv::Var(v, span),
+                    Some([x]) => Lv::RangeAt(v, Box::new(self.compile_expr(scope, x)?), span),
+                    Some(_) => {
+                        return Err(self.err_at(
+                            scope,
+                            span,
+                            format!("{}(x) takes exactly one position", name.name),
+                        ))
+                    }
+                };
+                Lv::WithSec(Box::new(sec), Box::new(inner))
             }
             _ => return Err(self.err_at(scope, span, "this cannot be assigned to")),
         })
@@ -429,8 +454,34 @@ impl Interpreter {
                 },
                 span,
             },
-            ExprKind::SecVar { .. } => unsupported("a section variable", span),
-            ExprKind::RangeSlice { .. } => unsupported("a range variable slice", span),
+            ExprKind::SecVar {
+                sec,
+                name,
+                indices,
+                args,
+            } => {
+                let sec = self.compile_secref(scope, sec)?;
+                if !indices.is_empty() {
+                    return Err(self.err_at(
+                        scope,
+                        span,
+                        "indexed range variables are not supported",
+                    ));
+                }
+                let v = VarRef::Global(self.global_id(&name.name));
+                let inner = match args {
+                    None => Ex::Var(v, span),
+                    Some(a) => Ex::Call(v, self.compile_args(scope, a)?, span),
+                };
+                Ex::WithSec(Box::new(sec), Box::new(inner))
+            }
+            ExprKind::RangeSlice { .. } => {
+                return Err(self.err_at(
+                    scope,
+                    span,
+                    "a range slice name(x0:x1) can only be assigned (name(x0:x1) = y0:y1)",
+                ))
+            }
             ExprKind::Dollar {
                 kind,
                 index,
@@ -452,9 +503,6 @@ impl Interpreter {
                 ))
             }
             ExprKind::AddrOf(inner) => {
-                if let ExprKind::SecVar { .. } | ExprKind::Call { .. } = inner.kind {
-                    return Ok(unsupported("a pointer to a range variable", span));
-                }
                 Ex::AddrOf(Box::new(self.compile_lvalue(scope, inner)?), span)
             }
             ExprKind::New { class, args } => {

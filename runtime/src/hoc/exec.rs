@@ -32,7 +32,10 @@ fn truthy(x: f64) -> bool {
 }
 
 impl Interpreter {
-    fn here(&self, e: HocError, span: Span) -> HocError {
+    pub(crate) fn here(&self, e: HocError, span: Span) -> HocError {
+        if e.location.is_some() {
+            return e;
+        }
         let file = self.frame_file(self.cur);
         e.at(&file, span)
     }
@@ -308,6 +311,7 @@ impl Interpreter {
                 self.define(*target, def.clone())?;
                 Ok(Flow::Normal)
             }
+            St::Sec(s) => self.exec_sec(s),
             St::Empty => Ok(Flow::Normal),
         }
     }
@@ -661,6 +665,7 @@ impl Interpreter {
                 let v = self.eval(value)?;
                 self.assign(lv, *op, v).map_err(|e| self.here(e, *span))
             }
+            Ex::WithSec(sec, inner) => self.eval_with_sec(sec, inner),
             Ex::Unsupported(msg, span) => Err(self.here(HocError::msg(&**msg), *span)),
         }
     }
@@ -726,7 +731,7 @@ impl Interpreter {
     // ------------------------------------------------------------- variables
 
     /// The storage behind a non-local variable reference (cloned handle).
-    fn sym_of(&self, v: VarRef) -> Result<Sym, HocError> {
+    pub(crate) fn sym_of(&self, v: VarRef) -> Result<Sym, HocError> {
         match v {
             VarRef::Global(id) => Ok(self.symbols[id].sym.clone()),
             VarRef::Field(i) => {
@@ -802,6 +807,13 @@ impl Interpreter {
                     c.name
                 )))
             }
+            Sym::Range(r) => Value::Num(self.range_get(r, None)?),
+            Sym::Sections(_) => {
+                return Err(HocError::msg(format!(
+                    "{} is a section, not a value",
+                    self.var_name(v)
+                )))
+            }
         })
     }
 
@@ -869,7 +881,7 @@ impl Interpreter {
         }
     }
 
-    fn read_lv_num(&mut self, lv: &Lv) -> Result<f64, HocError> {
+    pub(crate) fn read_lv_num(&mut self, lv: &Lv) -> Result<f64, HocError> {
         let v = match lv {
             Lv::Var(v, _) => self.read_var(*v)?,
             Lv::Elem(v, idx, _) => {
@@ -891,6 +903,7 @@ impl Interpreter {
                 let p = self.ptr_elem(idx, sub)?;
                 Value::Num(self.ptr_get(&p)?)
             }
+            Lv::RangeAt(..) | Lv::WithSec(..) => Value::Num(self.read_lv_sec(lv)?),
         };
         match v {
             Value::Num(x) => Ok(x),
@@ -901,7 +914,7 @@ impl Interpreter {
         }
     }
 
-    fn combine(&self, op: AssignOp, old: f64, new: f64) -> Result<f64, HocError> {
+    pub(crate) fn combine(&self, op: AssignOp, old: f64, new: f64) -> Result<f64, HocError> {
         Ok(match op {
             AssignOp::Set => new,
             AssignOp::Add => old + new,
@@ -981,8 +994,12 @@ impl Interpreter {
                 self.locals[slot] = r.clone();
                 Ok(r)
             }
+            Lv::RangeAt(..) | Lv::WithSec(..) => self.assign_sec(lv, op, value),
             Lv::Var(v, _) => {
                 let sym = self.sym_of(*v)?;
+                if let Sym::Range(r) = sym {
+                    return self.range_set(r, None, op, value);
+                }
                 // An undefined global assigned at run time becomes a variable.
                 if let (Sym::Undef, Value::Num(_), VarRef::Global(id)) = (&sym, &value, v) {
                     self.symbols[*id].sym = Sym::num(0.0);
@@ -1071,11 +1088,13 @@ impl Interpreter {
         }
     }
 
-    fn address_of(&mut self, lv: &Lv) -> Result<Ptr, HocError> {
+    pub(crate) fn address_of(&mut self, lv: &Lv) -> Result<Ptr, HocError> {
         match lv {
             Lv::Var(VarRef::Local(s), _) => Ok(Ptr::Stack(self.frames[self.cur].base + s)),
+            Lv::RangeAt(..) | Lv::WithSec(..) => self.address_of_sec(lv),
             Lv::Var(v, _) => match self.sym_of(*v)? {
                 Sym::Num(c) => Ok(Ptr::Cell(c)),
+                Sym::Range(r) => self.range_ptr(r, None),
                 Sym::Array(a) => Ok(Ptr::Elem(a.data.clone(), 0)),
                 Sym::Undef => Err(HocError::msg(format!(
                     "{} is an undefined variable",
@@ -1212,6 +1231,11 @@ impl Interpreter {
                 f(self, &mut args).map_err(|e| self.here(e, span))
             }
             None => {
+                if let (VarRef::Global(_) | VarRef::Field(_), Ok(Sym::Range(r))) =
+                    (v, self.sym_of(v))
+                {
+                    return self.range_call(r, &vals).map_err(|e| self.here(e, span));
+                }
                 let name = self.var_name(v);
                 let what = match v {
                     VarRef::Local(_) => "a local variable".to_string(),
@@ -1344,6 +1368,7 @@ impl Interpreter {
             ClassKind::Template(t) => {
                 let fields = t.new_fields();
                 let obj = class.instantiate(ObjectData::Template(std::cell::RefCell::new(fields)));
+                self.make_object_sections(&obj)?;
                 let init = t
                     .find("init")
                     .and_then(|i| match &t.members.borrow()[i].kind {
@@ -1470,7 +1495,7 @@ impl Interpreter {
         }
     }
 
-    fn public_member(
+    pub(crate) fn public_member(
         &self,
         o: &Obj,
         t: &Rc<super::template::Template>,
@@ -1662,7 +1687,7 @@ fn ex_span(e: &Ex) -> Option<Span> {
             Some(*span)
         }
         Ex::Bin(_, _, _, s) | Ex::Assign(_, _, _, s) | Ex::Unsupported(_, s) => Some(*s),
-        Ex::Neg(e) | Ex::Not(e) => ex_span(e),
+        Ex::Neg(e) | Ex::Not(e) | Ex::WithSec(_, e) => ex_span(e),
         Ex::Num(_) | Ex::Str(_) => None,
     }
 }

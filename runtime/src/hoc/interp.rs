@@ -61,6 +61,12 @@ pub struct Interpreter {
     extensions: HashMap<TypeId, Box<dyn Any>>,
     section_names: Vec<Rc<str>>,
     range_warnings: usize,
+    /// The cell model's binding, if installed.
+    pub(crate) host: Option<Rc<dyn super::section::SectionHost>>,
+    /// NEURON's section stack (`sec stmt` pushes for the statement).
+    pub(crate) sec_stack: Vec<super::section::SecHandle>,
+    /// The section `access` chose.
+    pub(crate) access: Option<super::section::SecHandle>,
 }
 
 impl SectionOracle for Interpreter {
@@ -71,7 +77,15 @@ impl SectionOracle for Interpreter {
         if let Some(t) = &self.defining {
             return t.sections.borrow().iter().any(|n| &**n == name);
         }
-        false
+        // Code run in an object's context (execute1(cmd, obj)) sees its sections.
+        if let Some(ClassKind::Template(t)) =
+            self.frames[self.cur].this.as_ref().map(|o| &o.class.kind)
+        {
+            if t.sections.borrow().iter().any(|n| &**n == name) {
+                return true;
+            }
+        }
+        matches!(self.symbol_kind(name), Some(Sym::Sections(_)))
     }
 }
 
@@ -112,6 +126,9 @@ impl Interpreter {
             extensions: HashMap::new(),
             section_names: Vec::new(),
             range_warnings: 0,
+            host: None,
+            sec_stack: Vec::new(),
+            access: None,
         };
         let eps = i.float_epsilon.clone();
         let id = i.global_id("float_epsilon");
@@ -310,6 +327,7 @@ impl Interpreter {
         self.frames.truncate(1);
         self.locals.clear();
         self.arg_stack.clear();
+        self.sec_stack.clear();
         self.cur = 0;
     }
 

@@ -3,9 +3,12 @@
 pub mod class;
 pub mod code;
 pub mod compile;
+mod compile_section;
 pub mod error;
 pub mod exec;
+mod exec_section;
 pub mod interp;
+pub mod section;
 pub mod symbols;
 pub mod template;
 pub mod value;
@@ -13,4 +16,5 @@ pub mod value;
 pub use class::{Args, ClassBuilder, Property};
 pub use error::{ErrorData, ErrorKind, HocError};
 pub use interp::Interpreter;
+pub use section::{RangeKind, RangeSym, SecArray, SecHandle, SectionHost};
 pub use value::{Obj, Object, Ptr, StrRef, Value};

@@ -4,6 +4,7 @@
 
 use super::class::NativeFn;
 use super::code::ProcDef;
+use super::section::{RangeSym, SecArray};
 use super::value::{ClassInfo, DoubleArray, Obj, StrRef};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -36,6 +37,11 @@ pub enum Sym {
     Builtin(NativeFn),
     /// A class (template or native).
     Class(Rc<ClassInfo>),
+    /// A section or an array of sections (`create`).
+    Sections(Rc<SecArray>),
+    /// A variable owned by the section host: a section property (`L`), a
+    /// range variable (`v`), or a simulation global (`t`).
+    Range(RangeSym),
 }
 
 impl Sym {
@@ -80,6 +86,7 @@ impl Sym {
             Sym::Array(a) => Sym::array(a.dims.clone()),
             Sym::Str(a) => Sym::strings(a.dims.clone()),
             Sym::Objs(a) => Sym::objrefs(a.dims.clone()),
+            Sym::Sections(a) => Sym::Sections(Rc::new(SecArray::prototype(a.dims.clone()))),
             other => other.clone(),
         }
     }
@@ -95,6 +102,8 @@ impl Sym {
             Sym::Proc(_) => "a procedure or function",
             Sym::Builtin(_) => "a built-in function",
             Sym::Class(_) => "a template",
+            Sym::Sections(_) => "a section",
+            Sym::Range(_) => "a section or range variable",
         }
     }
 }

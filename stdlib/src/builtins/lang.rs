@@ -7,7 +7,7 @@
 use nerve_runtime::hoc::symbols::Sym;
 use nerve_runtime::hoc::template::MemberKind;
 use nerve_runtime::hoc::value::ClassKind;
-use nerve_runtime::hoc::{HocError, Interpreter, Value};
+use nerve_runtime::hoc::{HocError, Interpreter, RangeKind, Value};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -105,6 +105,21 @@ fn sym_code(sym: &Sym, name: &str, fine: bool) -> f64 {
         Sym::Objs(_) => 2.0,
         Sym::Str(_) => 4.0,
         Sym::Num(_) if fine && name == "secondorder" => 7.0,
+        Sym::Sections(_) => 3.0,
+        Sym::Range(r) if r.kind == RangeKind::Section => {
+            if fine {
+                8.0
+            } else {
+                5.0
+            }
+        }
+        Sym::Range(r) if r.kind == RangeKind::Global => {
+            if fine && name == "secondorder" {
+                7.0
+            } else {
+                5.0
+            }
+        }
         Sym::Num(_) => 5.0,
         Sym::Array(_) if fine => 6.0,
         Sym::Array(_) => 5.0,
@@ -148,11 +163,6 @@ fn declared_code(interp: &Interpreter, name: &str, mode: f64) -> f64 {
 /// Registers the language and session built-ins.
 pub fn register(interp: &mut Interpreter) {
     interp.register_var("hoc_ac_", 0.0);
-    // Simulation parameters: owned here until the solver registers its own.
-    interp.register_var("t", 0.0);
-    interp.register_var("dt", 0.025);
-    interp.register_var("celsius", 6.3);
-    interp.register_var("secondorder", 0.0);
     interp.register_var("clamp_resist", 1e-3);
 
     interp.register_fn("numarg", |i, a| {

@@ -42,8 +42,8 @@ fn vectors_in_and_out() {
 #[test]
 fn from_vector_diag_set_mulm_add() {
     let (i, _) = run(
-        "objref m, a, b, v, w\nm = new Matrix(2,3)\nv = new Vector(6)\n{v.indgen()}\n\
-         {m.from_vector(v)}\nx = m.getval(1,0)\ny = m.getval(0,2)\n\
+        "objref m, a, b, vv, w\nm = new Matrix(2,3)\nvv = new Vector(6)\n{vv.indgen()}\n\
+         {m.from_vector(vv)}\nx = m.getval(1,0)\ny = m.getval(0,2)\n\
          a = new Matrix(2,2)\n{a.set(1,2,3,4)}\nb = a.mulm(a)\np = b.getval(1,1)\n\
          {a.add(a)}\nq = a.getval(1,0)\n{a.setdiag(0, 9)}\nr = a.getval(1,1)\n\
          w = a.getdiag(1)\ns = w.x[0]\ns1 = w.x[1]\nc = a.pow(3).getval(0,0)\n\

@@ -21,7 +21,7 @@
 //!
 //! `buffer_size()` reports the capacity of NEURON's `std::vector`, which
 //! grows by libstdc++'s rules (doubling on `push_back`, `max(2·size, n)` on a
-//! growing `resize`). The helpers `push`, `resize_vec` and `reserve`
+//! growing `resize`). The helpers [`push`], [`resize_vec`] and [`reserve`]
 //! reproduce those rules on the Rust `Vec` (whose own growth policy differs)
 //! so that `buffer_size()` prints what NEURON prints.
 //!
@@ -125,6 +125,14 @@ pub(crate) fn new_vector_labeled(
 
 /// Registers the `Vector` class.
 pub fn register(interp: &mut Interpreter) {
+    builder().register(interp);
+    math::register_call_helpers(interp);
+}
+
+/// The `Vector` class with all of this module's methods, not yet
+/// registered: the simulator bindings add `record`, `play` and
+/// `play_remove` to it and register it again (before any Vector exists).
+pub fn builder() -> Builder {
     let b = ClassBuilder::new("Vector", basic::construct).property("x", x_property());
     let b = basic::methods(b);
     let b = select::methods(b);
@@ -132,12 +140,11 @@ pub fn register(interp: &mut Interpreter) {
     let b = math::methods(b);
     let b = fourier::methods(b);
     let b = io::methods(b);
-    gui_and_python(b).register(interp);
-    math::register_call_helpers(interp);
+    gui_and_python(b)
 }
 
-/// The Vector builder, as the submodules extend it.
-pub(crate) type Builder = ClassBuilder<HocVector>;
+/// The builder of the `Vector` class.
+pub type Builder = ClassBuilder<HocVector>;
 
 /// `x[i]`: read, written and pointed at; the index must be in range, as
 /// NEURON's `hoc_araypt` demands.
@@ -353,7 +360,7 @@ fn size_error(n: usize) -> HocError {
 }
 
 /// libstdc++'s `reserve(n)`: the capacity becomes exactly `n` if larger.
-pub(crate) fn reserve(v: &mut Vec<f64>, n: usize) -> Result<(), HocError> {
+pub fn reserve(v: &mut Vec<f64>, n: usize) -> Result<(), HocError> {
     if n > MAX_SIZE {
         return Err(size_error(n));
     }
@@ -365,7 +372,7 @@ pub(crate) fn reserve(v: &mut Vec<f64>, n: usize) -> Result<(), HocError> {
 }
 
 /// libstdc++'s `push_back`: the capacity doubles (from 1) when full.
-pub(crate) fn push(v: &mut Vec<f64>, x: f64) -> Result<(), HocError> {
+pub fn push(v: &mut Vec<f64>, x: f64) -> Result<(), HocError> {
     if v.len() == v.capacity() {
         let n = v.len() + v.len().max(1);
         reserve(v, n.min(MAX_SIZE).max(v.len() + 1))?;
@@ -376,7 +383,7 @@ pub(crate) fn push(v: &mut Vec<f64>, x: f64) -> Result<(), HocError> {
 
 /// libstdc++'s `resize(n)`: new elements are 0; growing past the capacity
 /// makes it `max(2·size, n)`; shrinking keeps it.
-pub(crate) fn resize_vec(v: &mut Vec<f64>, n: usize) -> Result<(), HocError> {
+pub fn resize_vec(v: &mut Vec<f64>, n: usize) -> Result<(), HocError> {
     if n > MAX_SIZE {
         return Err(size_error(n));
     }
@@ -438,7 +445,8 @@ pub(crate) fn hoc_exp(x: f64) -> f64 {
     if x < -700.0 {
         0.0
     } else if x > 700.0 {
-        eprintln!("exp({}) out of range, returning exp(700)", fmt_num(x));
+        let g = nerve_runtime::cfmt::format_num("%g", x).unwrap_or_default();
+        eprintln!("exp({g}) out of range, returning exp(700)");
         700f64.exp()
     } else {
         x.exp()

@@ -1060,11 +1060,10 @@ fn file_methods_need_a_file() {
         "objref a\na = new Vector(2)\na.vwrite(a)\n",
         "object type is Vector instead of File",
     );
-    let mut i = Interpreter::new();
-    crate::install(&mut i);
-    // Without a File class plugged in, the methods say so.
-    let r = i.run_source("t", "objref a, f\na = new Vector(2)\na.vwrite(f)\n");
-    assert!(r.is_err());
+    check_err(
+        "objref a, f\na = new Vector(2)\na.vwrite(f)\n",
+        "object type is nullptr instead of File",
+    );
 }
 
 // ------------------------------------------------------------------ errors
@@ -1363,4 +1362,143 @@ fn fmt_printf_edge_cases() {
     assert_eq!(fmt_printf("%a", 1e-320).unwrap(), "0x0.00000000007e8p-1022");
     assert_eq!(fmt_printf("%020a|", -0.0).unwrap(), "-00000000000x0p-1022|");
     assert_eq!(fmt_printf("%G", f64::INFINITY).unwrap(), "INF");
+}
+#[test]
+fn apply_in_template_finds_members_then_globals() {
+    check(
+        r#"func gsq() { return $1*$1 }
+begintemplate T
+public run, m
+objref vv
+func m() { return $1 + 100 }
+proc run() {
+  vv = new Vector()
+  vv.append(1, 2, 3)
+  vv.apply("m")
+  vv.printf
+  vv.apply("gsq")
+  vv.printf
+  print vv.reduce("m", 1)
+}
+endtemplate T
+objref tt
+tt = new T()
+tt.run()
+"#,
+        r#"101	102	103	
+10201	10404	10609	
+31515 
+	0 
+"#,
+    );
+}
+
+#[test]
+fn sort_ties_nan_and_signed_zero_like_std_sort() {
+    check(
+        r#"objref a, b
+nan = 1e308*10 - 1e308*10
+pnan = -nan
+a = new Vector()
+a.append(3, nan, 1, -0, 0, 2, pnan, -1, 0, -0, 5, 4, -0, 0, 7, 8, 6, 0, -0, 9, -0)
+b = a.c.sort()
+b.printf
+b = a.c
+b.append(a, a, a)
+b.sort()
+b.printf
+print a.min, a.max, a.min_ind, a.max_ind, a.median
+a.sortindex().printf
+b = new Vector()
+b.where(a, ">", 2).printf
+b.indvwhere(a, "==", 0).printf
+print a.sum, a.mean
+b = new Vector()
+b.indgen(0, 99, 1)
+b.apply("sin")
+b.mul(100).floor().mul(-0.0)
+b.sort().printf("%g ", 0, 30)
+b.sortindex().printf("%g ", 0, 30)
+print b.median
+"#,
+        r#"	Vector[0] 
+-1	-0	-0	0	-0	
+0	-0	-0	0	0	
+1	2	3	4	5	
+6	7	8	nan	9	
+-nan	
+	21 
+	Vector[2] 
+	Vector[2] 
+-1	-1	-1	-1	-0	
+0	0	0	-0	-0	
+-0	0	-nan	-0	0	
+-0	-0	-0	0	0	
+-0	0	-0	0	-0	
+-0	-0	0	-0	0	
+0	-0	0	-0	0	
+-0	0	0	-0	-0	
+-0	1	1	1	1	
+2	2	2	3	nan	
+2	3	-nan	-nan	9	
+nan	3	4	4	5	
+5	5	6	6	7	
+7	8	8	9	nan	
+3	4	5	6	6	
+7	7	8	8	9	
+9	-nan	nan	4	
+	84 
+-1 9 7 19 1 
+7	3	4	8	9	
+12	13	17	18	20	
+2	5	0	1	6	
+11	10	16	14	15	
+19	
+	21 
+3	5	4	7	8	
+6	9	
+	7 
+3	4	8	9	12	
+13	17	18	20	
+	9 
+-nan -nan 
+	Vector[5] 
+	Vector[5] 
+	Vector[5] 
+0 0 0 -0 -0 -0 0 0 0 0 -0 -0 -0 0 0 0 -0 -0 -0 0 0 0 -0 -0 -0 0 0 0 -0 -0 -0 	31 
+0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 	31 
+0 
+"#,
+    );
+}
+
+#[test]
+fn medfltr_where_neuron_is_defined() {
+    check(
+        r#"objref a, b
+a = new Vector()
+a.append(5, 2, 8)
+b = new Vector()
+a.c.medfltr().printf
+"#,
+        r#"	Vector[0] 
+5	5	5	
+	3 
+"#,
+    );
+}
+
+#[test]
+fn indvwhere_on_itself_empties() {
+    check(
+        r#"objref a
+a = new Vector()
+a.append(5, 2, 8)
+a.indvwhere(a, ">", 3).printf
+"#,
+        r#"	Vector[0] 
+
+	0 
+"#,
+    );
 }

@@ -1,0 +1,358 @@
+//! [`NrnHost`]: the model behind the VM's [`SectionHost`] trait. The VM's
+//! section handles are numbers this host hands out; a table maps them to
+//! the model's generation-checked [`SectionId`]s.
+
+use super::var;
+use nerve_runtime::hoc::value::DoubleHandle;
+use nerve_runtime::hoc::{HocError, Obj, RangeSym, SecHandle, SectionHost};
+use nerve_runtime::model::{Model, ModelError, RangeVar, SectionId, VarRef};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// The cell model, shared by the VM (through [`SectionHost`]) and the
+/// built-ins.
+pub struct NrnHost {
+    /// The model.
+    pub model: Rc<RefCell<Model>>,
+    handles: RefCell<Vec<SectionId>>,
+    by_id: RefCell<HashMap<SectionId, u64>>,
+}
+
+impl Default for NrnHost {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Largest nseg (NEURON keeps it in a `short`).
+const MAX_NSEG: f64 = 32767.0;
+
+fn merr(e: ModelError) -> HocError {
+    HocError::msg(e.to_string())
+}
+
+impl NrnHost {
+    /// An empty model.
+    pub fn new() -> NrnHost {
+        NrnHost {
+            model: Rc::new(RefCell::new(Model::new())),
+            handles: RefCell::new(Vec::new()),
+            by_id: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn m(&self) -> Result<std::cell::RefMut<'_, Model>, HocError> {
+        self.model
+            .try_borrow_mut()
+            .map_err(|_| HocError::msg("internal: the model is in use"))
+    }
+
+    /// The model's id of a VM handle.
+    pub fn id(&self, s: SecHandle) -> Result<SectionId, HocError> {
+        self.handles
+            .borrow()
+            .get(s.0 as usize)
+            .copied()
+            .ok_or_else(|| HocError::msg("Accessing a deleted section"))
+    }
+
+    /// The VM handle of a model section.
+    pub fn handle(&self, id: SectionId) -> SecHandle {
+        if let Some(h) = self.by_id.borrow().get(&id) {
+            return SecHandle(*h);
+        }
+        let mut hs = self.handles.borrow_mut();
+        let h = hs.len() as u64;
+        hs.push(id);
+        self.by_id.borrow_mut().insert(id, h);
+        SecHandle(h)
+    }
+
+    /// Whether a section's name matches a NEURON section regex: `[` and `]`
+    /// are literal (NEURON escapes them; a `\` before one is dropped), the
+    /// rest is `egrep` syntax;
+    /// `whole` requires the whole name to match (`issection`).
+    pub fn matches(pattern: &str, name: &str, whole: bool) -> Result<bool, HocError> {
+        let mut p = String::new();
+        if whole {
+            p.push_str("^(");
+        }
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if matches!(chars.peek(), Some('[' | ']')) => {}
+                '[' => p.push_str("[[]"),
+                ']' => p.push_str("[]]"),
+                c => p.push(c),
+            }
+        }
+        if whole {
+            p.push_str(")$");
+        }
+        let re = super::regex::Regex::new(&p).map_err(|e| HocError::msg(e.0))?;
+        Ok(re.search(name.as_bytes()).is_some())
+    }
+}
+
+/// A pointer to a model variable (`&v(0.5)`), or to a simulation global.
+struct ModelPtr {
+    model: Rc<RefCell<Model>>,
+    target: PtrTarget,
+}
+
+#[derive(Clone, Copy)]
+enum PtrTarget {
+    Var(VarRef),
+    Global(u32),
+    Section(SectionId, u32),
+}
+
+impl DoubleHandle for ModelPtr {
+    fn get(&self) -> Result<f64, HocError> {
+        let mut m = self
+            .model
+            .try_borrow_mut()
+            .map_err(|_| HocError::msg("internal: the model is in use"))?;
+        match self.target {
+            PtrTarget::Var(r) => m.get(r).map_err(merr),
+            PtrTarget::Global(id) => Ok(global_get(&m, id)),
+            PtrTarget::Section(s, id) => section_get(&mut m, s, id),
+        }
+    }
+
+    fn set(&self, value: f64) -> Result<(), HocError> {
+        let mut m = self
+            .model
+            .try_borrow_mut()
+            .map_err(|_| HocError::msg("internal: the model is in use"))?;
+        match self.target {
+            PtrTarget::Var(r) => m.set(r, value).map_err(merr),
+            PtrTarget::Global(id) => global_set(&mut m, id, value),
+            PtrTarget::Section(s, id) => section_set(&mut m, s, id, value),
+        }
+    }
+}
+
+fn global_get(m: &Model, id: u32) -> f64 {
+    match id {
+        var::T => m.t(),
+        var::DT => m.dt(),
+        var::CELSIUS => m.celsius(),
+        _ => m.secondorder() as f64,
+    }
+}
+
+fn global_set(m: &mut Model, id: u32, x: f64) -> Result<(), HocError> {
+    match id {
+        var::T => m.set_t(x),
+        var::DT => m.set_dt(x).map_err(merr)?,
+        var::CELSIUS => m.set_celsius(x),
+        _ => m.set_secondorder(x as i32),
+    }
+    Ok(())
+}
+
+fn section_get(m: &mut Model, s: SectionId, id: u32) -> Result<f64, HocError> {
+    match id {
+        var::L => m.length(s),
+        var::NSEG => m.nseg(s).map(|n| n as f64),
+        var::RA => m.ra(s),
+        _ => m.rallbranch(s),
+    }
+    .map_err(merr)
+}
+
+fn section_set(m: &mut Model, s: SectionId, id: u32, x: f64) -> Result<(), HocError> {
+    match id {
+        var::L => {
+            if x <= 0.0 {
+                return Err(HocError::msg(format!("L must be positive, not {x}")));
+            }
+            m.set_length(s, x)
+        }
+        var::NSEG => {
+            if x > MAX_NSEG {
+                eprintln!(
+                    "nerve: warning: nseg {x} is too large; nseg set to 1 (at most {MAX_NSEG})"
+                );
+            }
+            m.set_nseg(s, x as i64)
+        }
+        var::RA => m.set_ra(s, x),
+        _ => m.set_rallbranch(s, x),
+    }
+    .map_err(merr)
+}
+
+fn range_of(id: u32) -> RangeVar {
+    match id {
+        var::DIAM => RangeVar::Diam,
+        var::CM => RangeVar::Cm,
+        _ => RangeVar::V,
+    }
+}
+
+impl SectionHost for NrnHost {
+    fn create(&self, name: &str) -> SecHandle {
+        let id = match self.m() {
+            Ok(mut m) => m.new_section(name),
+            Err(_) => return SecHandle(u64::MAX),
+        };
+        self.handle(id)
+    }
+
+    fn delete(&self, s: SecHandle) {
+        if let (Ok(id), Ok(mut m)) = (self.id(s), self.model.try_borrow_mut()) {
+            if m.section_exists(id) {
+                let _ = m.delete_section(id);
+            }
+        }
+    }
+
+    fn exists(&self, s: SecHandle) -> bool {
+        match (self.id(s), self.model.try_borrow()) {
+            (Ok(id), Ok(m)) => m.section_exists(id),
+            _ => false,
+        }
+    }
+
+    fn name(&self, s: SecHandle) -> Result<String, HocError> {
+        let id = self.id(s)?;
+        Ok(self.m()?.name(id).map_err(merr)?.to_string())
+    }
+
+    fn all(&self) -> Vec<SecHandle> {
+        let ids: Vec<SectionId> = match self.model.try_borrow() {
+            Ok(m) => m.sections().to_vec(),
+            Err(_) => return Vec::new(),
+        };
+        ids.into_iter().map(|id| self.handle(id)).collect()
+    }
+
+    fn get(&self, v: RangeSym, s: Option<SecHandle>, x: Option<f64>) -> Result<f64, HocError> {
+        let mut m = self.m()?;
+        let Some(s) = s else {
+            return Ok(global_get(&m, v.id));
+        };
+        let s = self.id(s)?;
+        let x = x.unwrap_or(0.5);
+        match v.id {
+            var::L | var::NSEG | var::RA | var::RALLBRANCH => section_get(&mut m, s, v.id),
+            var::DIAM => m.diam(s, x).map_err(merr),
+            var::CM => m.cm(s, x).map_err(merr),
+            _ => m.v(s, x).map_err(merr),
+        }
+    }
+
+    fn set(
+        &self,
+        v: RangeSym,
+        s: Option<SecHandle>,
+        x: Option<f64>,
+        value: f64,
+    ) -> Result<(), HocError> {
+        let mut m = self.m()?;
+        let Some(s) = s else {
+            return global_set(&mut m, v.id, value);
+        };
+        let s = self.id(s)?;
+        match (v.id, x) {
+            (var::L | var::NSEG | var::RA | var::RALLBRANCH, _) => {
+                section_set(&mut m, s, v.id, value)
+            }
+            (var::DIAM, None) => m.set_diam_all(s, value).map_err(merr),
+            (var::DIAM, Some(x)) => m.set_diam(s, x, value).map_err(merr),
+            (var::CM, None) => m.set_cm_all(s, value).map_err(merr),
+            (var::CM, Some(x)) => m.set_cm(s, x, value).map_err(merr),
+            (_, None) => m.set_v_all(s, value).map_err(merr),
+            (_, Some(x)) => m.set_v(s, x, value).map_err(merr),
+        }
+    }
+
+    fn pointer(
+        &self,
+        v: RangeSym,
+        s: Option<SecHandle>,
+        x: Option<f64>,
+    ) -> Result<Rc<dyn DoubleHandle>, HocError> {
+        let target = match s {
+            None => PtrTarget::Global(v.id),
+            Some(s) => {
+                let s = self.id(s)?;
+                match v.id {
+                    var::L | var::NSEG | var::RA | var::RALLBRANCH => PtrTarget::Section(s, v.id),
+                    id => PtrTarget::Var(
+                        self.m()?
+                            .var_ref(s, x.unwrap_or(0.5), range_of(id))
+                            .map_err(merr)?,
+                    ),
+                }
+            }
+        };
+        Ok(Rc::new(ModelPtr {
+            model: self.model.clone(),
+            target,
+        }))
+    }
+
+    fn connect(
+        &self,
+        child: SecHandle,
+        child_end: f64,
+        parent: SecHandle,
+        parent_x: f64,
+    ) -> Result<(), HocError> {
+        let (c, p) = (self.id(child)?, self.id(parent)?);
+        self.m()?
+            .connect(c, child_end, p, parent_x)
+            .map(|_| ())
+            .map_err(merr)
+    }
+
+    fn insert(&self, s: SecHandle, name: &str, insert: bool) -> Result<(), HocError> {
+        let s = self.id(s)?;
+        let mut m = self.m()?;
+        let Some(t) = m.mechanism_type(name) else {
+            return Err(HocError::msg(format!(
+                "mechanism {name} is not available (nerve cannot compile mechanisms yet)"
+            )));
+        };
+        if insert {
+            m.insert(s, t).map_err(merr)
+        } else {
+            m.uninsert(s, t).map_err(merr)
+        }
+    }
+
+    fn segments(&self, s: SecHandle, ends: bool) -> Result<Vec<f64>, HocError> {
+        let n = self.m()?.nseg(self.id(s)?).map_err(merr)?;
+        let mut out = Vec::with_capacity(n + 2);
+        if ends {
+            out.push(0.0);
+        }
+        out.extend((0..n).map(|i| (i as f64 + 0.5) / n as f64));
+        if ends {
+            out.push(1.0);
+        }
+        Ok(out)
+    }
+
+    fn list_sections(&self, o: &Obj) -> Option<Vec<SecHandle>> {
+        super::lists::list_sections(o)
+    }
+
+    fn object_section(
+        &self,
+        o: &Obj,
+        name: &str,
+        index: Option<usize>,
+    ) -> Option<Result<SecHandle, HocError>> {
+        super::lists::sectionref_section(self, o, name, index)
+    }
+
+    fn name_matches(&self, pattern: &str, s: SecHandle) -> Result<bool, HocError> {
+        let name = self.name(s)?;
+        NrnHost::matches(pattern, &name, false)
+    }
+}
