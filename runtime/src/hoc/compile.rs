@@ -203,7 +203,17 @@ impl Interpreter {
                     if scope.template.is_some() && it.name.name == "this" {
                         continue; // `objref this` names the object itself
                     }
-                    let var = match self.resolve(scope, &it.name.name) {
+                    // In a template, a declaration makes a member even where
+                    // a built-in of that name exists (`objref v`).
+                    let resolved = match &scope.template {
+                        Some(t)
+                            if !t.is_external(&it.name.name) && t.find(&it.name.name).is_none() =>
+                        {
+                            VarRef::Field(t.member(&it.name.name, MemberKind::Data(Sym::Undef)))
+                        }
+                        _ => self.resolve(scope, &it.name.name),
+                    };
+                    let var = match resolved {
                         VarRef::Local(_) => {
                             return Err(self.err_at(
                                 scope,

@@ -1203,10 +1203,16 @@ impl Interpreter {
             },
             VarRef::Field(i) => {
                 let this = self.frames[self.cur].this.clone();
+                // The template of the running method, or of the object an
+                // `execute1(cmd, obj)` runs in.
                 let t = self.frames[self.cur]
                     .def
                     .as_ref()
-                    .and_then(|d| d.template.clone())?;
+                    .and_then(|d| d.template.clone())
+                    .or_else(|| match this.as_ref().map(|o| &o.class.kind) {
+                        Some(ClassKind::Template(t)) => Some(t.clone()),
+                        _ => None,
+                    })?;
                 let m = t.members.borrow();
                 match &m.get(i)?.kind {
                     MemberKind::Code(Some(d)) => Some(Callable::Proc(d.clone(), this)),
@@ -1247,6 +1253,23 @@ impl Interpreter {
                 };
                 Err(self.here(HocError::msg(format!("{name} is {what}")), span))
             }
+        }
+    }
+
+    /// Calls the global function, proc or built-in `name` with `args`, as a
+    /// host program or a native method (`Vector.apply("f")`) needs. A proc
+    /// returns [`Value::Void`].
+    pub fn call_function(&mut self, name: &str, args: Vec<Value>) -> Result<Value, HocError> {
+        let id = self
+            .lookup(name)
+            .ok_or_else(|| HocError::msg(format!("{name} is an undefined function")))?;
+        match self.callable(VarRef::Global(id)) {
+            Some(Callable::Proc(def, _)) if def.kind == ProcKind::Iterator => Err(HocError::msg(
+                format!("iterator {name} can only be called by for"),
+            )),
+            Some(Callable::Proc(def, _)) => self.call_proc(&def, args, None, None, Span::default()),
+            Some(Callable::Builtin(f, n)) => f(self, &mut Args::new(n, args)),
+            None => Err(HocError::msg(format!("{name} is not a function"))),
         }
     }
 
@@ -1467,7 +1490,8 @@ impl Interpreter {
                 if args.is_none() {
                     if let Some(p) = n.properties.get(name) {
                         let get = p.get.clone();
-                        let i = single_index(idx).map_err(|e| self.here(e, span))?;
+                        let i = single_index(idx, self.float_epsilon.get())
+                            .map_err(|e| self.here(e, span))?;
                         return get(self, o, i).map_err(|e| self.here(e, span));
                     }
                 }
@@ -1548,7 +1572,7 @@ impl Interpreter {
                     HocError::msg(format!("{}.{name} cannot be assigned", o.class.name))
                 })?;
                 let get = p.get.clone();
-                let i = single_index(idx)?;
+                let i = single_index(idx, self.float_epsilon.get())?;
                 let v = if op == AssignOp::Set {
                     value
                 } else {
@@ -1611,7 +1635,7 @@ impl Interpreter {
                             o.class.name
                         ))
                     })?;
-                p(o, single_index(idx)?)
+                p(o, single_index(idx, self.float_epsilon.get())?)
             }
         }
     }
@@ -1659,10 +1683,12 @@ fn flat(dims: &[usize], idx: &[f64]) -> Result<usize, String> {
     Ok(f)
 }
 
-fn single_index(idx: &[f64]) -> Result<Option<usize>, HocError> {
+/// The one subscript of a native property, truncated after adding
+/// float_epsilon as NEURON does (`v.x[-1]` is element 0).
+fn single_index(idx: &[f64], eps: f64) -> Result<Option<usize>, HocError> {
     match idx {
         [] => Ok(None),
-        [x] if *x > -1.0 => Ok(Some(*x as usize)),
+        [x] if (*x + eps).trunc() >= 0.0 => Ok(Some((*x + eps).trunc() as usize)),
         [x] => Err(HocError::msg(format!("index {x} is negative"))),
         _ => Err(HocError::msg("only one index is allowed here")),
     }
