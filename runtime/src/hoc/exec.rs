@@ -74,37 +74,8 @@ impl Interpreter {
 
     pub(crate) fn exec(&mut self, s: &St) -> Result<Flow, HocError> {
         match s {
-            St::Expr(Ex::Assign(op, lv, value, span), false) => {
-                // Hot path: a numeric assignment as a statement needs no Value.
-                match **lv {
-                    Lv::Var(VarRef::Local(s), _) => {
-                        let slot = self.frames[self.cur].base + s;
-                        if let Value::Num(_) = self.locals[slot] {
-                            let x = self.eval_num(value)?;
-                            if let Value::Num(old) = self.locals[slot] {
-                                let r =
-                                    self.combine(*op, old, x).map_err(|e| self.here(e, *span))?;
-                                self.locals[slot] = Value::Num(r);
-                                return Ok(Flow::Normal);
-                            }
-                            return self.assign(lv, *op, Value::Num(x)).map(|_| Flow::Normal);
-                        }
-                    }
-                    Lv::Var(VarRef::Global(id), _) => {
-                        if let Sym::Num(c) = &self.symbols[id].sym {
-                            let c = c.clone();
-                            let x = self.eval_num(value)?;
-                            let r = self
-                                .combine(*op, c.get(), x)
-                                .map_err(|e| self.here(e, *span))?;
-                            c.set(r);
-                            return Ok(Flow::Normal);
-                        }
-                    }
-                    _ => {}
-                }
-                let v = self.eval(value)?;
-                self.assign(lv, *op, v).map_err(|e| self.here(e, *span))?;
+            St::Expr(e @ Ex::Assign(..), false) => {
+                self.eval_for_effect(e)?;
                 Ok(Flow::Normal)
             }
             St::Expr(e, echo) => {
@@ -145,7 +116,7 @@ impl Interpreter {
             }
             St::CFor(init, cond, step, body) => {
                 if let Some(i) = init {
-                    self.eval(i)?;
+                    self.eval_for_effect(i)?;
                 }
                 loop {
                     if let Some(c) = cond {
@@ -160,7 +131,7 @@ impl Interpreter {
                         other => return Ok(other),
                     }
                     if let Some(s) = step {
-                        self.eval(s)?;
+                        self.eval_for_effect(s)?;
                     }
                 }
                 Ok(Flow::Normal)
@@ -435,8 +406,86 @@ impl Interpreter {
 
     // ----------------------------------------------------------- expressions
 
+    /// Evaluates an expression whose value is not needed (a statement, a
+    /// `for` loop's init and step). Numeric assignments to a local or a
+    /// global scalar take a path that makes no `Value`.
+    pub(crate) fn eval_for_effect(&mut self, e: &Ex) -> Result<(), HocError> {
+        if let Ex::Assign(op, lv, value, span) = e {
+            match **lv {
+                Lv::Var(VarRef::Local(s), _) => {
+                    let slot = self.frames[self.cur].base + s;
+                    if let Value::Num(_) = self.locals[slot] {
+                        let x = self.eval_num(value)?;
+                        if let Value::Num(old) = self.locals[slot] {
+                            let r = self.combine(*op, old, x).map_err(|e| self.here(e, *span))?;
+                            self.locals[slot] = Value::Num(r);
+                            return Ok(());
+                        }
+                        return self.assign(lv, *op, Value::Num(x)).map(|_| ());
+                    }
+                }
+                Lv::Var(VarRef::Global(id), _) => {
+                    if let Sym::Num(c) = &self.symbols[id].sym {
+                        let c = c.clone();
+                        let x = self.eval_num(value)?;
+                        let r = self
+                            .combine(*op, c.get(), x)
+                            .map_err(|e| self.here(e, *span))?;
+                        c.set(r);
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+            let v = self.eval(value)?;
+            return self
+                .assign(lv, *op, v)
+                .map(|_| ())
+                .map_err(|e| self.here(e, *span));
+        }
+        self.eval(e).map(|_| ())
+    }
+
     /// Evaluates an expression that must be a number.
     pub(crate) fn eval_num(&mut self, e: &Ex) -> Result<f64, HocError> {
+        match e {
+            Ex::Num(x) => Ok(*x),
+            Ex::Var(VarRef::Local(s), _) => {
+                if let Value::Num(x) = self.locals[self.frames[self.cur].base + s] {
+                    return Ok(x);
+                }
+                self.eval_num_slow(e)
+            }
+            Ex::Var(VarRef::Global(id), _) => {
+                if let Sym::Num(c) = &self.symbols[*id].sym {
+                    return Ok(c.get());
+                }
+                self.eval_num_slow(e)
+            }
+            Ex::Bin(op, a, b, span) if !matches!(op, BinOp::Eq | BinOp::Ne | BinOp::Pow) => {
+                // HOC evaluates both operands of && and || (no short circuit).
+                let x = self.eval_num(a)?;
+                let y = self.eval_num(b)?;
+                match op {
+                    BinOp::Add => Ok(x + y),
+                    BinOp::Sub => Ok(x - y),
+                    BinOp::Mul => Ok(x * y),
+                    BinOp::Div if y != 0.0 => Ok(x / y),
+                    _ => self.binop(*op, x, y).map_err(|e| self.here(e, *span)),
+                }
+            }
+            Ex::Dollar(DollarKind::Num, DIdx::Lit(i), _) => match self.arg(*i) {
+                Some(Value::Num(x)) => Ok(*x),
+                _ => self.eval_num_slow(e),
+            },
+            _ => self.eval_num_slow(e),
+        }
+    }
+
+    /// The less common cases of [`Self::eval_num`], kept out of its body so
+    /// the hot cases stay small.
+    #[inline(never)]
+    fn eval_num_slow(&mut self, e: &Ex) -> Result<f64, HocError> {
         match e {
             Ex::Num(x) => Ok(*x),
             Ex::Var(VarRef::Local(s), span) => match &self.locals[self.frames[self.cur].base + s] {
@@ -481,13 +530,8 @@ impl Interpreter {
                 let x = self.eval_num(a)?;
                 let y = self.eval_num(b)?;
                 let r = self.binop(*op, x, y).map_err(|e| self.here(e, *span))?;
-                // Overflow or underflow of ^ is a warning, as in NEURON.
-                if *op == BinOp::Pow
-                    && x.is_finite()
-                    && y.is_finite()
-                    && (r.is_infinite() || (r == 0.0 && x != 0.0))
-                {
-                    self.range_warning("exponentiation");
+                if *op == BinOp::Pow {
+                    self.check_pow_range(x, y, r);
                 }
                 Ok(r)
             }
@@ -511,6 +555,15 @@ impl Interpreter {
         }
     }
 
+    /// Overflow or underflow of ^ is a warning, as in NEURON.
+    #[cold]
+    fn check_pow_range(&mut self, x: f64, y: f64, r: f64) {
+        if x.is_finite() && y.is_finite() && (r.is_infinite() || (r == 0.0 && x != 0.0)) {
+            self.range_warning("exponentiation");
+        }
+    }
+
+    #[inline]
     fn binop(&self, op: BinOp, x: f64, y: f64) -> Result<f64, HocError> {
         let eps = self.float_epsilon.get();
         let b = |c: bool| if c { 1.0 } else { 0.0 };
