@@ -209,8 +209,9 @@ pub enum StmtKind {
         to: Expr,
         body: Box<Stmt>,
     },
-    /// `for iter(args) body`
+    /// `for iter(args) body`, or `for obj.iter(args) body`
     ForIter {
+        object: Option<Box<Expr>>,
         name: Ident,
         args: Vec<Expr>,
         body: Box<Stmt>,

@@ -164,6 +164,8 @@ pub enum St {
     CFor(Option<Ex>, Option<Ex>, Option<Ex>, Box<St>),
     ForRange(Lv, Ex, Ex, Box<St>),
     ForIter(VarRef, Vec<Ex>, Rc<St>, Span),
+    /// `for obj.iter(args) body`: an iterator method of a template object.
+    ForObjIter(Ex, Rc<str>, Vec<Ex>, Rc<St>, Span),
     Break,
     Continue,
     Return(Option<Ex>, Span),

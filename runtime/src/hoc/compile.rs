@@ -91,6 +91,24 @@ impl Interpreter {
         }
     }
 
+    /// Gives an undefined global or template member the kind `proto`.
+    fn declare_kind(&mut self, scope: &Scope, v: VarRef, proto: Sym) {
+        match v {
+            VarRef::Global(id) if matches!(self.symbols[id].sym, Sym::Undef) => {
+                self.symbols[id].sym = proto;
+            }
+            VarRef::Field(i) => {
+                if let Some(t) = &scope.template {
+                    let mut m = t.members.borrow_mut();
+                    if matches!(m[i].kind, MemberKind::Data(Sym::Undef)) {
+                        m[i].kind = MemberKind::Data(proto);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Compiles one statement.
     pub fn compile_stmt(&mut self, scope: &mut Scope, s: &Stmt, top: bool) -> Result<St, HocError> {
         let span = s.span;
@@ -147,7 +165,24 @@ impl Interpreter {
                     Box::new(self.compile_stmt(scope, body, false)?),
                 )
             }
-            StmtKind::ForIter { name, args, body } => {
+            StmtKind::ForIter {
+                object: Some(object),
+                name,
+                args,
+                body,
+            } => St::ForObjIter(
+                self.compile_expr(scope, object)?,
+                name.name.as_str().into(),
+                self.compile_args(scope, args)?,
+                Rc::new(self.compile_stmt(scope, body, false)?),
+                name.span,
+            ),
+            StmtKind::ForIter {
+                object: None,
+                name,
+                args,
+                body,
+            } => {
                 let f = self.resolve(scope, &name.name);
                 let args = self.compile_args(scope, args)?;
                 St::ForIter(
@@ -226,6 +261,20 @@ impl Interpreter {
                     let mut dims = Vec::new();
                     for d in &it.dims {
                         dims.push(self.compile_expr(scope, d)?);
+                    }
+                    // Like NEURON's parser, give an undefined name its declared
+                    // kind now, so later statements of the same proc compile
+                    // against it (`strdef ls` then `ls = "text"`).
+                    if dims.is_empty() {
+                        let proto = match kind {
+                            DeclKind::Strdef => Some(Sym::strings(vec![])),
+                            DeclKind::Objref => Some(Sym::objrefs(vec![])),
+                            DeclKind::Double => Some(Sym::num(0.0)),
+                            DeclKind::Create => None,
+                        };
+                        if let Some(proto) = proto {
+                            self.declare_kind(scope, var, proto);
+                        }
                     }
                     targets.push(DeclTarget {
                         var,

@@ -51,7 +51,7 @@ impl Interpreter {
     }
 
     /// The slot in the argument stack of argument `i` (1-based) of the current call.
-    fn arg_slot(&self, i: usize) -> Option<usize> {
+    pub(crate) fn arg_slot(&self, i: usize) -> Option<usize> {
         let f = &self.frames[self.cur];
         (i >= 1 && i <= f.nargs).then(|| f.args_base + i - 1)
     }
@@ -169,12 +169,42 @@ impl Interpreter {
                         );
                     }
                 };
-                let vals = self.eval_args(args)?;
+                let base = self.push_args(args)?;
                 let ctx = IterCtx {
                     body: body.clone(),
                     caller: self.cur,
                 };
-                match self.call_proc(&def.0, vals, def.1, Some(ctx), *span)? {
+                match self.call_proc_at(&def.0, base, def.1, Some(ctx), *span)? {
+                    Value::Void => Ok(Flow::Normal),
+                    v => Ok(Flow::Return(v)),
+                }
+            }
+            St::ForObjIter(obj, name, args, body, span) => {
+                let o = self.eval_obj(obj, *span)?;
+                let def = match &o.class.kind {
+                    ClassKind::Template(t) => {
+                        let i = self
+                            .public_member(&o, t, name)
+                            .map_err(|e| self.here(e, *span))?;
+                        match &t.members.borrow()[i].kind {
+                            MemberKind::Code(Some(d)) if d.kind == ProcKind::Iterator => {
+                                Some(d.clone())
+                            }
+                            _ => None,
+                        }
+                    }
+                    ClassKind::Native(_) => None,
+                };
+                let Some(def) = def else {
+                    let msg = format!("{}.{name} is not an iterator", o.class.name);
+                    return Err(self.here(HocError::msg(msg), *span));
+                };
+                let base = self.push_args(args)?;
+                let ctx = IterCtx {
+                    body: body.clone(),
+                    caller: self.cur,
+                };
+                match self.call_proc_at(&def, base, Some(o), Some(ctx), *span)? {
                     Value::Void => Ok(Flow::Normal),
                     v => Ok(Flow::Return(v)),
                 }
@@ -616,16 +646,7 @@ impl Interpreter {
             Ex::Call(v, args, span) => {
                 if let Some(Callable::Proc(def, this)) = self.callable(*v) {
                     if def.kind != ProcKind::Iterator {
-                        let base = self.arg_stack.len();
-                        for a in args {
-                            match self.eval(a) {
-                                Ok(x) => self.arg_stack.push(x),
-                                Err(e) => {
-                                    self.arg_stack.truncate(base);
-                                    return Err(e);
-                                }
-                            }
-                        }
+                        let base = self.push_args(args)?;
                         return self.call_proc_at(&def, base, this, None, *span);
                     }
                 }
@@ -1124,6 +1145,9 @@ impl Interpreter {
                     }
                     (DollarKind::Obj, Value::Obj(_), v @ Value::Obj(_)) if op == AssignOp::Set => {
                         self.arg_stack[slot] = v.clone();
+                        if let Value::Obj(o) = &v {
+                            self.write_through(slot, o.clone());
+                        }
                         Ok(v)
                     }
                     (DollarKind::Ptr, Value::Ptr(p), Value::Num(x)) => {
@@ -1336,6 +1360,7 @@ impl Interpreter {
         span: Span,
     ) -> Result<Value, HocError> {
         let args_base = self.arg_stack.len();
+        self.arg_src.extend(args.iter().map(|_| None));
         self.arg_stack.extend(args);
         self.call_proc_at(def, args_base, this, iter, span)
     }
@@ -1351,7 +1376,7 @@ impl Interpreter {
         span: Span,
     ) -> Result<Value, HocError> {
         let r = self.call_frame(def, args_base, this, iter);
-        self.arg_stack.truncate(args_base);
+        self.truncate_args(args_base);
         match r {
             Ok(Flow::Return(v)) | Ok(Flow::IterReturn(v)) => Ok(v),
             Ok(_) => match def.kind {

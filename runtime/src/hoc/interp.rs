@@ -50,6 +50,8 @@ pub struct Interpreter {
     names: HashMap<Rc<str>, SymId>,
     pub(crate) locals: Vec<Value>,
     pub(crate) arg_stack: Vec<Value>,
+    /// For each argument on `arg_stack`, the objref it came from.
+    pub(crate) arg_src: Vec<Option<super::exec_args::ObjSlot>>,
     pub(crate) frames: Vec<Frame>,
     pub(crate) cur: usize,
     pub(crate) defining: Option<Rc<Template>>,
@@ -109,6 +111,7 @@ impl Interpreter {
             names: HashMap::new(),
             locals: Vec::new(),
             arg_stack: Vec::new(),
+            arg_src: Vec::new(),
             frames: vec![Frame {
                 def: None,
                 args_base: 0,
@@ -327,6 +330,7 @@ impl Interpreter {
         self.frames.truncate(1);
         self.locals.clear();
         self.arg_stack.clear();
+        self.arg_src.clear();
         self.sec_stack.clear();
         self.cur = 0;
     }

@@ -6,6 +6,7 @@ pub mod compile;
 mod compile_section;
 pub mod error;
 pub mod exec;
+mod exec_args;
 mod exec_section;
 pub mod interp;
 pub mod section;

@@ -17,6 +17,9 @@ pub struct ArrayOf<T> {
     pub data: T,
 }
 
+/// The storage of an objref variable (or array of them).
+pub type ObjArray = Rc<ArrayOf<RefCell<Vec<Option<Obj>>>>>;
+
 /// What a name is bound to.
 #[derive(Clone, Default)]
 pub enum Sym {
@@ -30,7 +33,7 @@ pub enum Sym {
     /// A string variable (`strdef`), or an array of them.
     Str(Rc<ArrayOf<Vec<StrRef>>>),
     /// An object reference (`objref`), or an array of them.
-    Objs(Rc<ArrayOf<RefCell<Vec<Option<Obj>>>>>),
+    Objs(ObjArray),
     /// A proc, func, obfunc or iterator.
     Proc(Rc<ProcDef>),
     /// A native function.
