@@ -24,8 +24,9 @@ use crate::list::chkarg;
 use crate::vector::{new_vector, vector_data};
 use linalg::{expm, powm, FullLu, Mat, PartialLu};
 use nerve_runtime::cfmt;
+use nerve_runtime::hoc::class::PropertyN;
 use nerve_runtime::hoc::value::DoubleArray;
-use nerve_runtime::hoc::{Args, ClassBuilder, HocError, Interpreter, Obj, Property, Ptr, Value};
+use nerve_runtime::hoc::{Args, ClassBuilder, HocError, Interpreter, Obj, Ptr, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -482,21 +483,13 @@ fn sparse_only(this: &Obj) -> Result<Mat, HocError> {
 
 /// Registers the `Matrix` class.
 pub fn register(interp: &mut Interpreter) {
-    let x = Property {
-        get: Rc::new(|_, _, _| {
-            Err(HocError::msg(
-                "Matrix.x needs two indices, m.x[i][j]; use getval/setval",
-            ))
-        }),
-        set: Some(Rc::new(|_, _, _, _| {
-            Err(HocError::msg(
-                "Matrix.x needs two indices, m.x[i][j]; use getval/setval",
-            ))
-        })),
-        ptr: None,
+    let x = PropertyN {
+        get: Rc::new(|i, o, idx| x_get(i, o, idx)),
+        set: Some(Rc::new(|i, o, idx, v| x_set(i, o, idx, v))),
+        ptr: Some(Rc::new(|i, o, idx| x_ptr(i, o, idx))),
     };
     let b = ClassBuilder::<HocMatrix>::new("Matrix", construct)
-        .property("x", x)
+        .property_n("x", x)
         .method("nrow", |_, this, _| {
             Ok(Value::Num(this.native::<HocMatrix>()?.nrow as f64))
         })

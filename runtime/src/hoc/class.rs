@@ -34,6 +34,25 @@ pub struct Property {
     pub ptr: Option<PropPtr>,
 }
 
+/// Reads a numeric property with any number of subscripts, `m.x[i][j]`
+/// (raw subscripts: the property rounds them as it needs).
+pub type PropGetN = Rc<dyn Fn(&mut Interpreter, &Obj, &[f64]) -> Result<f64, HocError>>;
+/// Writes a numeric property with subscripts.
+pub type PropSetN = Rc<dyn Fn(&mut Interpreter, &Obj, &[f64], f64) -> Result<(), HocError>>;
+/// Points at a numeric property with subscripts.
+pub type PropPtrN = Rc<dyn Fn(&mut Interpreter, &Obj, &[f64]) -> Result<Ptr, HocError>>;
+
+/// A double-valued property that takes several subscripts (`Matrix.x[i][j]`).
+#[derive(Clone)]
+pub struct PropertyN {
+    /// Reads it.
+    pub get: PropGetN,
+    /// Writes it, if writable.
+    pub set: Option<PropSetN>,
+    /// Points at it, if it can be pointed at.
+    pub ptr: Option<PropPtrN>,
+}
+
 /// A native class, as registered.
 pub struct NativeClass {
     /// Makes the payload of a new instance.
@@ -42,6 +61,8 @@ pub struct NativeClass {
     pub methods: HashMap<Rc<str>, NativeMethod>,
     /// Properties by name.
     pub properties: HashMap<Rc<str>, Property>,
+    /// Numeric properties with several subscripts, by name.
+    pub properties_n: HashMap<Rc<str>, PropertyN>,
 }
 
 /// Builds a native class whose instances hold a `T`.
@@ -69,6 +90,7 @@ impl<T: 'static> ClassBuilder<T> {
                 ctor: Rc::new(move |i, a| Ok(Box::new(ctor(i, a)?) as Box<dyn Any>)),
                 methods: HashMap::new(),
                 properties: HashMap::new(),
+                properties_n: HashMap::new(),
             },
             _t: PhantomData,
         }
@@ -101,6 +123,12 @@ impl<T: 'static> ClassBuilder<T> {
     /// Adds a property with a getter, an optional setter and an optional pointer maker.
     pub fn property(mut self, name: &str, prop: Property) -> Self {
         self.class.properties.insert(name.into(), prop);
+        self
+    }
+
+    /// Adds a double property that takes several subscripts (`m.x[i][j]`).
+    pub fn property_n(mut self, name: &str, prop: PropertyN) -> Self {
+        self.class.properties_n.insert(name.into(), prop);
         self
     }
 

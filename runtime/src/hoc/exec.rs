@@ -1566,6 +1566,12 @@ impl Interpreter {
             }
             ClassKind::Native(n) => {
                 if args.is_none() {
+                    if let Some(p) = n.properties_n.get(name) {
+                        let get = p.get.clone();
+                        return get(self, o, idx)
+                            .map(Value::Num)
+                            .map_err(|e| self.here(e, span));
+                    }
                     if let Some(p) = n.properties.get(name) {
                         let get = p.get.clone();
                         let i = single_index(idx, self.float_epsilon.get())
@@ -1642,6 +1648,30 @@ impl Interpreter {
                 let oname = o.name();
                 self.store_sym(&|| format!("{oname}.{name}"), &sym, flat_i, op, value)
             }
+            ClassKind::Native(n) if n.properties_n.contains_key(name) => {
+                let p = n.properties_n[name].clone();
+                let set = p.set.ok_or_else(|| {
+                    HocError::msg(format!("{}.{name} cannot be assigned", o.class.name))
+                })?;
+                let new = match value {
+                    Value::Num(x) => x,
+                    other => {
+                        return Err(HocError::msg(format!(
+                            "{}.{name} needs a number, not {}",
+                            o.class.name,
+                            other.type_name()
+                        )))
+                    }
+                };
+                let x = if op == AssignOp::Set {
+                    new
+                } else {
+                    let old = (p.get)(self, o, idx)?;
+                    self.combine(op, old, new)?
+                };
+                set(self, o, idx, x)?;
+                Ok(Value::Num(x))
+            }
             ClassKind::Native(n) => {
                 let p = n.properties.get(name).ok_or_else(|| {
                     HocError::msg(format!("{} has no property named {name}", o.class.name))
@@ -1701,6 +1731,15 @@ impl Interpreter {
                         o.name()
                     ))),
                 }
+            }
+            ClassKind::Native(n) if n.properties_n.contains_key(name) => {
+                let p = n.properties_n[name].ptr.clone().ok_or_else(|| {
+                    HocError::msg(format!(
+                        "cannot take the address of {}.{name}",
+                        o.class.name
+                    ))
+                })?;
+                p(self, o, idx)
             }
             ClassKind::Native(n) => {
                 let p = n
