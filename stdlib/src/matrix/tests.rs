@@ -87,7 +87,7 @@ fn errors() {
     let (e, _) = run_err("objref m\nm = new Matrix(2,2)\nm.pow(2, m)\n");
     assert!(e.contains("cannot be done in place"), "{e}");
     let (e, _) = run_err("objref m\nm = new Matrix(2,2)\nm.x[0]\n");
-    assert!(e.contains("two indices"), "{e}");
+    assert!(e.contains("Array dimension of Matrix.x is 2"), "{e}");
     let (e, _) = run_err("objref m\nm = new Matrix(2,2)\nm.sprowlen(0)\n");
     assert!(e.contains("not implemented for this type"), "{e}");
     let (e, _) = run_err("objref m\nm = new Matrix(2,2)\nm.set(1,2,3)\n");
