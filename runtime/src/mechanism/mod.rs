@@ -72,6 +72,10 @@ pub struct MechanismSpec {
     pub globals: Vec<(String, f64)>,
     /// the kernels
     pub kernels: MechanismKernels,
+    /// true when the kernels never write `globals`: cell groups with this
+    /// mechanism may then be stepped on several threads at once (the model
+    /// steps every group on one thread while any type in use is not)
+    pub thread_safe: bool,
 }
 
 impl MechanismSpec {

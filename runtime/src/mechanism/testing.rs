@@ -23,6 +23,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
             FieldSpec::new("_g", FieldKind::Assigned, 0.0),
         ],
         globals: vec![],
+        thread_safe: true,
         kernels: MechanismKernels {
             init: None,
             cur: Some(pas_cur),
@@ -83,6 +84,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
             FieldSpec::new("_g", FieldKind::Assigned, 0.0),
         ],
         globals: vec![],
+        thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),
             cur: Some(iclamp_cur),

@@ -61,6 +61,9 @@ pub enum ModelError {
     /// A [`SectionId`] of a deleted section.
     #[error("Accessing a deleted section")]
     DeletedSection,
+    /// The thread pool could not be made.
+    #[error("cannot start the solver's threads: {0}")]
+    Threads(String),
     /// A [`NodeId`] of a node that no longer exists (its section was deleted or
     /// its `nseg` changed).
     #[error("the segment no longer exists (its section was deleted or its nseg changed)")]
@@ -229,6 +232,8 @@ pub struct Model {
     secorder: Vec<SectionId>,
     /// how many groups the cells are split into
     group_count: usize,
+    /// The threads groups are stepped on (`None`: this thread only).
+    pub(crate) pool: Option<rayon::ThreadPool>,
     tree_changed: bool,
     structure_changed: bool,
     diam_changed: bool,
@@ -270,6 +275,7 @@ impl Model {
             loose: CellGroup::default(),
             secorder: Vec::new(),
             group_count: 1,
+            pool: None,
             tree_changed: true,
             structure_changed: true,
             diam_changed: true,
@@ -406,6 +412,31 @@ impl Model {
     pub fn set_group_count(&mut self, n: usize) {
         self.group_count = n.max(1);
         self.structure_changed = true;
+    }
+
+    /// Steps cell groups on `n` threads (1: this thread only). Results do
+    /// not depend on the thread count. Also makes at least `n` groups.
+    pub fn set_threads(&mut self, n: usize) -> Result<()> {
+        let n = n.max(1);
+        self.pool = if n == 1 {
+            None
+        } else {
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| ModelError::Threads(e.to_string()))?,
+            )
+        };
+        if self.group_count < n {
+            self.set_group_count(n);
+        }
+        Ok(())
+    }
+
+    /// How many threads step the cell groups.
+    pub fn threads(&self) -> usize {
+        self.pool.as_ref().map_or(1, |p| p.current_num_threads())
     }
 
     /// Area added for each spine (a 3-D point with negative diameter) [µm²]

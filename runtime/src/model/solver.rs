@@ -19,10 +19,21 @@ use crate::mechanism::{Kernel, MechanismView};
 /// What every group reads while stepping (shared, read-only).
 struct StepContext<'a> {
     mechs: &'a [MechType],
-    globals: Vec<*mut f64>,
+    globals: GlobalPtrs,
     celsius: f64,
     secondorder: i32,
 }
+
+/// Pointers to each mechanism type's GLOBAL values, shared by the groups.
+struct GlobalPtrs(Vec<*mut f64>);
+
+// SAFETY: the pointers stay valid for a whole step (the model is borrowed
+// mutably while it steps, so nothing reallocates the globals), and groups
+// are stepped on several threads only when every mechanism type in use is
+// `thread_safe`, whose kernels never write their globals: concurrent access
+// is then read-only.
+unsafe impl Sync for GlobalPtrs {}
+unsafe impl Send for GlobalPtrs {}
 
 /// Which hook to run.
 #[derive(Clone, Copy)]
@@ -68,7 +79,7 @@ impl StepContext<'_> {
                 area: g.nodes.area.as_ptr(),
                 ions: std::ptr::null(),
                 ion_count: 0,
-                globals: self.globals[t],
+                globals: self.globals.0[t],
                 t: g.t,
                 dt: g.dt,
                 celsius: self.celsius,
@@ -142,12 +153,31 @@ impl Model {
         (
             StepContext {
                 mechs: &self.mech_types,
-                globals,
+                globals: GlobalPtrs(globals),
                 celsius: self.celsius,
                 secondorder: self.secondorder,
             },
             &mut self.groups,
         )
+    }
+
+    /// Runs `f` on every cell group: on the model's thread pool when it has
+    /// more than one thread, there is more than one group and every
+    /// mechanism type is thread safe; otherwise in order on this thread.
+    /// Groups share nothing but read-only data, so the results are the same
+    /// bit for bit either way.
+    fn for_each_group(&mut self, f: impl Fn(&StepContext, &mut CellGroup) + Sync) {
+        use rayon::prelude::*;
+        let pool = self.pool.take();
+        let parallel = pool.is_some()
+            && self.groups.len() > 1
+            && self.mech_types.iter().all(|m| m.spec.thread_safe);
+        let (ctx, groups) = self.context();
+        match &pool {
+            Some(p) if parallel => p.install(|| groups.par_iter_mut().for_each(|g| f(&ctx, g))),
+            _ => groups.iter_mut().for_each(|g| f(&ctx, g)),
+        }
+        self.pool = pool;
     }
 
     /// NEURON's `dt2thread`: groups take t, dt and cj from the model when
@@ -179,16 +209,13 @@ impl Model {
                 g.nodes.v.iter_mut().for_each(|x| *x = v);
             }
         }
-        let (ctx, groups) = self.context();
-        for g in groups.iter_mut() {
+        self.for_each_group(|ctx, g| {
             for &r in &g.cap_rows {
                 g.nodes.i_cap[r as usize] = 0.0;
             }
             ctx.run(g, Hook::Init);
-        }
-        for g in groups.iter_mut() {
-            setup_tree_matrix(&ctx, g);
-        }
+            setup_tree_matrix(ctx, g);
+        });
         Ok(())
     }
 
@@ -197,10 +224,7 @@ impl Model {
     pub fn fcurrent(&mut self) -> Result<()> {
         self.verify_structure()?;
         self.dt2groups(true);
-        let (ctx, groups) = self.context();
-        for g in groups.iter_mut() {
-            setup_tree_matrix(&ctx, g);
-        }
+        self.for_each_group(setup_tree_matrix);
         Ok(())
     }
 
@@ -210,10 +234,7 @@ impl Model {
         self.verify_structure()?;
         let t_changed = self.groups.first().is_some_and(|g| g.t != self.t);
         self.dt2groups(t_changed);
-        let (ctx, groups) = self.context();
-        for g in groups.iter_mut() {
-            step_group(&ctx, g);
-        }
+        self.for_each_group(step_group);
         if let Some(g) = self.groups.first() {
             self.t = g.t;
         }

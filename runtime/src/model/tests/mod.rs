@@ -8,4 +8,5 @@ use super::*;
 mod analytic;
 mod geometry;
 mod structure;
+mod threads;
 mod trace;
