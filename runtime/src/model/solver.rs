@@ -228,6 +228,31 @@ impl Model {
         Ok(())
     }
 
+    /// For benchmarks: assembles the tree matrix once, then solves it `reps`
+    /// times (restoring the assembled matrix before each solve, untimed) and
+    /// returns the time spent in the solves alone.
+    pub fn time_tree_solve(&mut self, reps: usize) -> Result<std::time::Duration> {
+        self.fcurrent()?;
+        let saved: Vec<(Vec<f64>, Vec<f64>)> = self
+            .groups
+            .iter()
+            .map(|g| (g.nodes.d.clone(), g.nodes.rhs.clone()))
+            .collect();
+        let mut total = std::time::Duration::ZERO;
+        for _ in 0..reps {
+            for (g, (d, rhs)) in self.groups.iter_mut().zip(&saved) {
+                g.nodes.d.copy_from_slice(d);
+                g.nodes.rhs.copy_from_slice(rhs);
+            }
+            let t0 = std::time::Instant::now();
+            for g in self.groups.iter_mut() {
+                super::hines::solve(g);
+            }
+            total += t0.elapsed();
+        }
+        Ok(total)
+    }
+
     /// `fadvance()`: one fixed step of dt. A v that is NaN or infinite
     /// afterwards is an error naming t, the section and the position.
     pub fn fadvance(&mut self) -> Result<()> {
