@@ -527,7 +527,19 @@ impl Interpreter {
                         "indexed range variables are not supported",
                     ));
                 }
-                let v = VarRef::Global(self.global_id(&name.name));
+                let id = self.global_id(&name.name);
+                if matches!(self.symbols[id].sym, Sym::Builtin(_) | Sym::Proc(_)) {
+                    // NEURON rejects `dend.ri(0.5)`: only range variables follow `sec.`.
+                    return Err(self.err_at(
+                        scope,
+                        name.span,
+                        format!(
+                            "{0} is a function, not a range variable; write `sec {0}(...)` to call it with sec accessed",
+                            name.name
+                        ),
+                    ));
+                }
+                let v = VarRef::Global(id);
                 let inner = match args {
                     None => Ex::Var(v, span),
                     Some(a) => Ex::Call(v, self.compile_args(scope, a)?, span),
