@@ -1,4 +1,5 @@
-//! Generates the HOC parser from `src/hoc/grammar.lalrpop`.
+//! Generates the HOC and NMODL parsers from `src/hoc/grammar.lalrpop` and
+//! `src/nmodl/grammar.lalrpop`.
 fn main() {
     lalrpop::Configuration::new()
         .use_cargo_dir_conventions()

@@ -2,3 +2,4 @@
 //! trees and renders diagnostics; it knows nothing of the solver.
 pub mod diagnostics;
 pub mod hoc;
+pub mod nmodl;

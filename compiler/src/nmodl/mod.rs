@@ -1,0 +1,18 @@
+//! NMODL syntax: the front end that reads NEURON `.mod` files (lexer,
+//! syntax tree, grammar, parser driver) and prints trees back as canonical
+//! NMODL text, so that later passes can be tested text in, text out.
+pub mod ast;
+pub mod lexer;
+pub mod parse;
+pub mod print;
+
+pub use parse::{parse, parse_str, NmodlError};
+
+lalrpop_util::lalrpop_mod!(
+    #[allow(clippy::all, clippy::pedantic, unused_parens, dead_code)]
+    grammar,
+    "/nmodl/grammar.rs"
+);
+
+#[cfg(test)]
+mod tests;
