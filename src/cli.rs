@@ -149,6 +149,38 @@ pub(crate) fn report_error(interp: &mut Interpreter, e: &HocError) {
     eprintln!("nerve: {}", e.render());
 }
 
+/// Adds a line of input; once no brace or comment is left open, runs what
+/// has accumulated. An error is reported and the session goes on; `quit()`
+/// ends it with its status.
+pub(crate) fn feed_line(
+    interp: &mut Interpreter,
+    pending: &mut String,
+    line: &str,
+) -> Option<Outcome> {
+    pending.push_str(line);
+    pending.push('\n');
+    if nerve_compiler::hoc::parse::needs_more_input(pending) {
+        return None;
+    }
+    // A Ctrl-C at the prompt must not interrupt the next statement.
+    interp
+        .interrupt
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let r = interp.run_source("stdin", pending);
+    pending.clear();
+    if let Err(e) = r {
+        match e.kind {
+            ErrorKind::Quit(c) => {
+                nerve_stdlib::flush_all(interp);
+                return Some(Outcome::Exit(c));
+            }
+            _ => report_error(interp, &e),
+        }
+    }
+    nerve_stdlib::flush_all(interp);
+    None
+}
+
 /// Reads statements from stdin: a REPL on a terminal, plain lines otherwise.
 fn stdin_loop(interp: &mut Interpreter, tty: Option<bool>) -> Outcome {
     let is_tty = tty.unwrap_or_else(|| std::io::stdin().is_terminal());
@@ -159,25 +191,9 @@ fn stdin_loop(interp: &mut Interpreter, tty: Option<bool>) -> Outcome {
     let mut pending = String::new();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        pending.push_str(&line);
-        pending.push('\n');
-        if nerve_compiler::hoc::parse::needs_more_input(&pending) {
-            continue;
+        if let Some(out) = feed_line(interp, &mut pending, &line) {
+            return out;
         }
-        match interp.run_source("stdin", &pending) {
-            Ok(()) => pending.clear(),
-            Err(e) => {
-                pending.clear();
-                match e.kind {
-                    ErrorKind::Quit(c) => {
-                        nerve_stdlib::flush_all(interp);
-                        return Outcome::Exit(c);
-                    }
-                    _ => report_error(interp, &e),
-                }
-            }
-        }
-        nerve_stdlib::flush_all(interp);
     }
     nerve_stdlib::flush_all(interp);
     Outcome::Continue

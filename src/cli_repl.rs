@@ -1,8 +1,8 @@
 //! The interactive prompt: rustyline with history, multi-line input while
 //! braces are open, Ctrl-C to interrupt, Ctrl-D to leave.
 
-use crate::cli::report_error;
-use nerve_runtime::hoc::{ErrorKind, Interpreter};
+use crate::cli::feed_line;
+use nerve_runtime::hoc::Interpreter;
 use rustyline::error::ReadlineError;
 
 use super::cli::Outcome;
@@ -35,22 +35,9 @@ pub(crate) fn repl(interp: &mut Interpreter) -> Outcome {
         match rl.readline(prompt) {
             Ok(line) => {
                 let _ = rl.add_history_entry(line.as_str());
-                pending.push_str(&line);
-                pending.push('\n');
-                if nerve_compiler::hoc::parse::needs_more_input(&pending) {
-                    continue;
+                if let Some(out) = feed_line(interp, &mut pending, &line) {
+                    break out;
                 }
-                match interp.run_source("stdin", &pending) {
-                    Ok(()) => pending.clear(),
-                    Err(e) => {
-                        pending.clear();
-                        match e.kind {
-                            ErrorKind::Quit(c) => break Outcome::Exit(c),
-                            _ => report_error(interp, &e),
-                        }
-                    }
-                }
-                interp.flush();
             }
             Err(ReadlineError::Interrupted) => {
                 pending.clear();
