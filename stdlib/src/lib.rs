@@ -3,6 +3,8 @@
 //! API a host program uses.
 pub mod builtins;
 pub mod file;
+pub mod gui;
+pub mod hoclib;
 pub mod list;
 pub mod matrix;
 pub mod nrn;
@@ -25,6 +27,7 @@ pub fn install(interp: &mut Interpreter) {
     random_class::register(interp);
     timer::register(interp);
     nrn::register(interp);
+    gui::register(interp);
 }
 
 /// Flushes everything the session has buffered: the output, open `File`

@@ -56,6 +56,26 @@ fn run_in_dir(interp: &mut Interpreter, path: &Path) -> Result<(), HocError> {
     r
 }
 
+/// `load_file`'s last resort: nerve's own HOC library (`crate::hoclib`),
+/// loaded once under the pseudo path `<nerve>/NAME` like any file (a
+/// `$(NEURONHOME)/lib/hoc/` prefix on NAME is dropped).
+fn load_embedded(interp: &mut Interpreter, name: &str, force: bool) -> Result<Value, HocError> {
+    // Old scripts name NEURON's own copy: "$(NEURONHOME)/lib/hoc/stdrun.hoc".
+    let name = name.strip_prefix("$(NEURONHOME)/lib/hoc/").unwrap_or(name);
+    let Some(text) = crate::hoclib::embedded(name) else {
+        interp.flush();
+        eprintln!("nerve: load_file: cannot find {name}");
+        return Ok(Value::Num(0.0));
+    };
+    let key = PathBuf::from(format!("<nerve>/{name}"));
+    if !force && interp.ext::<Session>().loaded.contains(&key) {
+        return Ok(Value::Num(1.0));
+    }
+    interp.ext::<Session>().loaded.insert(key.clone());
+    interp.run_source(&key.display().to_string(), text)?;
+    Ok(Value::Num(1.0))
+}
+
 /// HOC's keywords: `name_declared` reports them as declared (code 1).
 const KEYWORDS: &[&str] = &[
     "proc",
@@ -238,9 +258,7 @@ pub fn register(interp: &mut Interpreter) {
             }
         }
         let Some(path) = find_file(&name) else {
-            i.flush();
-            eprintln!("nerve: load_file: cannot find {name}");
-            return Ok(Value::Num(0.0));
+            return load_embedded(i, &name, force);
         };
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !force && i.ext::<Session>().loaded.contains(&key) {

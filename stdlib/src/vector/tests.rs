@@ -6,20 +6,9 @@ use super::{new_vector, vector_data, FileAccess, VectorFile};
 use crate::vector::math::call_hoc_function;
 use nerve_runtime::hoc::{ClassBuilder, HocError, Interpreter, Obj, Value};
 use std::cell::{RefCell, RefMut};
-use std::io::Write;
 use std::rc::Rc;
 
-struct Sink(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::list::testutil::Sink;
 
 /// An interpreter with the standard library (and a test `File` class)
 /// writing into a buffer.
