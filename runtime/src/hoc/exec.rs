@@ -513,6 +513,26 @@ impl Interpreter {
                 Some(Value::Num(x)) => Ok(*x),
                 _ => self.eval_num_slow(e),
             },
+            Ex::Call(v, args, span) => {
+                // A func call in arithmetic: straight to the proc, no Value detour.
+                if let Some(Callable::Proc(def, this)) = self.callable(*v) {
+                    if def.kind == ProcKind::Func {
+                        let base = self.push_args(args)?;
+                        return match self.call_proc_at(&def, base, this, None, *span)? {
+                            Value::Num(x) => Ok(x),
+                            other => Err(self.here(
+                                HocError::msg(format!(
+                                    "{} returned {}",
+                                    def.name,
+                                    other.type_name()
+                                )),
+                                *span,
+                            )),
+                        };
+                    }
+                }
+                self.eval_num_slow(e)
+            }
             _ => self.eval_num_slow(e),
         }
     }
