@@ -253,7 +253,26 @@ fn parse_chunk(
             };
         }
     }
-    parse_with_separators(toks, len).map(TopItem::Stmts)
+    // A name after a dot may be a section of some object (`cell.soma`,
+    // `sr.parent`) or an ordinary member of another (`node.parent = x`): if
+    // the line does not parse with it as a section, try it as a name.
+    let after_dot_sections: Vec<usize> = (1..toks.len())
+        .filter(|&i| matches!(toks[i - 1].1, Tok::Dot) && matches!(toks[i].1, Tok::SecName(_)))
+        .collect();
+    match parse_with_separators(toks.clone(), len) {
+        Ok(v) => Ok(TopItem::Stmts(v)),
+        Err(e) if after_dot_sections.is_empty() => Err(e),
+        Err(e) => {
+            for &i in &after_dot_sections {
+                if let Tok::SecName(n) = &toks[i].1 {
+                    toks[i].1 = Tok::Name(n.clone());
+                }
+            }
+            parse_with_separators(toks, len)
+                .map(TopItem::Stmts)
+                .map_err(|_| e)
+        }
+    }
 }
 
 /// Parses a token list as one line, inserting statement separators where the

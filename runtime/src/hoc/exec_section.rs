@@ -425,6 +425,19 @@ impl Interpreter {
 
     /// The section a reference names.
     pub(crate) fn resolve_sec(&mut self, r: &SecEx) -> Result<SecHandle, HocError> {
+        match self.resolve_target(r)? {
+            SecTarget::Section(h) => Ok(h),
+            SecTarget::Object(o, name) => Err(self.here(
+                HocError::msg(format!("{}.{name} is an object, not a section", o.name())),
+                r.span(),
+            )),
+        }
+    }
+
+    /// What `obj.name` names where the parser expected a section: a section,
+    /// or (for a member that is an objref, like `a.child` when `child` is
+    /// also a SectionRef member name) the object it holds.
+    fn resolve_target(&mut self, r: &SecEx) -> Result<SecTarget, HocError> {
         let span = r.span();
         let index = match r {
             SecEx::Var(_, Some(i), _) | SecEx::Member(_, _, Some(i), _) => Some(self.eval_num(i)?),
@@ -450,7 +463,7 @@ impl Interpreter {
                         let host = self.section_host()?;
                         let idx = index.map(|x| (x + self.float_epsilon.get()).max(0.0) as usize);
                         return match host.object_section(&o, name, idx) {
-                            Some(r) => r.map_err(|e| self.here(e, span)),
+                            Some(r) => r.map(SecTarget::Section).map_err(|e| self.here(e, span)),
                             None => Err(self.here(
                                 HocError::msg(format!("{} has no section {name}", o.class.name)),
                                 span,
@@ -461,10 +474,24 @@ impl Interpreter {
                         let i = self
                             .public_member(&o, t, name)
                             .map_err(|e| self.here(e, span))?;
-                        (
-                            o.field(i).unwrap_or_default(),
-                            format!("{}.{name}", o.name()),
-                        )
+                        let field = o.field(i).unwrap_or_default();
+                        if let Sym::Objs(objs) = &field {
+                            let k = (index.unwrap_or(0.0) + self.float_epsilon.get()).trunc();
+                            let held = objs
+                                .data
+                                .borrow()
+                                .get(k.max(0.0) as usize)
+                                .cloned()
+                                .flatten();
+                            return match held {
+                                Some(held) => Ok(SecTarget::Object(held, name.clone())),
+                                None => Err(self.here(
+                                    HocError::msg(format!("{}.{name} is NULLobject", o.name())),
+                                    span,
+                                )),
+                            };
+                        }
+                        (field, format!("{}.{name}", o.name()))
                     }
                 }
             }
@@ -487,7 +514,7 @@ impl Interpreter {
         let h = a.secs.borrow().get(flat).copied().flatten();
         let host = self.section_host()?;
         match h {
-            Some(h) if host.exists(h) => Ok(h),
+            Some(h) if host.exists(h) => Ok(SecTarget::Section(h)),
             _ => Err(self.here(
                 HocError::msg(format!("{name}: Accessing a deleted section")),
                 span,
@@ -570,8 +597,30 @@ impl Interpreter {
 
     /// Evaluates `Ex::WithSec`.
     pub(crate) fn eval_with_sec(&mut self, sec: &SecEx, e: &Ex) -> Result<Value, HocError> {
-        let h = self.resolve_sec(sec)?;
-        self.with_section(h, |i| i.eval(e))
+        match self.resolve_target(sec)? {
+            SecTarget::Section(h) => self.with_section(h, |i| i.eval(e)),
+            // `a.child.val` where `child` holds an object: plain member access.
+            SecTarget::Object(o, _) => match e {
+                Ex::Var(v, span) => {
+                    let name: Rc<str> = self.var_name(*v).into();
+                    self.member_get(&o, &name, &[], None, *span)
+                }
+                Ex::Call(v, args, span) => {
+                    let name: Rc<str> = self.var_name(*v).into();
+                    let vals = self.eval_args(args)?;
+                    self.member_get(&o, &name, &[], Some(vals), *span)
+                }
+                other => self.eval(other),
+            },
+        }
+    }
+
+    /// The member that a section-variable place names on an object.
+    fn object_member_name(&self, inner: &Lv) -> Result<Rc<str>, HocError> {
+        match inner {
+            Lv::Var(v, _) => Ok(self.var_name(*v).into()),
+            _ => Err(HocError::msg("this cannot be a member of an object")),
+        }
     }
 
     /// Assigns through `Lv::RangeAt` and `Lv::WithSec`.
@@ -587,10 +636,13 @@ impl Interpreter {
                 let r = self.range_sym(*v)?;
                 self.range_set(r, Some(x), op, value)
             }
-            Lv::WithSec(sec, inner) => {
-                let h = self.resolve_sec(sec)?;
-                self.with_section(h, |i| i.assign(inner, op, value))
-            }
+            Lv::WithSec(sec, inner) => match self.resolve_target(sec)? {
+                SecTarget::Section(h) => self.with_section(h, |i| i.assign(inner, op, value)),
+                SecTarget::Object(o, _) => {
+                    let name = self.object_member_name(inner)?;
+                    self.member_set(&o, &name, &[], op, value)
+                }
+            },
             _ => self.assign(lv, op, value),
         }
     }
@@ -603,10 +655,13 @@ impl Interpreter {
                 let r = self.range_sym(*v)?;
                 self.range_ptr(r, Some(x))
             }
-            Lv::WithSec(sec, inner) => {
-                let h = self.resolve_sec(sec)?;
-                self.with_section(h, |i| i.address_of(inner))
-            }
+            Lv::WithSec(sec, inner) => match self.resolve_target(sec)? {
+                SecTarget::Section(h) => self.with_section(h, |i| i.address_of(inner)),
+                SecTarget::Object(o, _) => {
+                    let name = self.object_member_name(inner)?;
+                    self.member_ptr(&o, &name, &[])
+                }
+            },
             _ => self.address_of(lv),
         }
     }
@@ -619,11 +674,32 @@ impl Interpreter {
                 let r = self.range_sym(*v)?;
                 self.range_get(r, Some(x))
             }
-            Lv::WithSec(sec, inner) => {
-                let h = self.resolve_sec(sec)?;
-                self.with_section(h, |i| i.read_lv_num(inner))
-            }
+            Lv::WithSec(sec, inner) => match self.resolve_target(sec)? {
+                SecTarget::Section(h) => self.with_section(h, |i| i.read_lv_num(inner)),
+                SecTarget::Object(o, _) => {
+                    let name = self.object_member_name(inner)?;
+                    match self.member_get(&o, &name, &[], None, lv_span(lv))? {
+                        Value::Num(x) => Ok(x),
+                        other => Err(HocError::msg(format!("{name} holds {}", other.type_name()))),
+                    }
+                }
+            },
             _ => self.read_lv_num(lv),
         }
+    }
+}
+
+/// What a section reference turned out to name.
+enum SecTarget {
+    Section(SecHandle),
+    /// An object held by a member, and the member's name.
+    Object(Obj, Rc<str>),
+}
+
+fn lv_span(lv: &Lv) -> Span {
+    match lv {
+        Lv::Var(_, s) | Lv::Elem(_, _, s) | Lv::Dollar(_, _, s) => *s,
+        Lv::Member { span, .. } => *span,
+        _ => Span::default(),
     }
 }

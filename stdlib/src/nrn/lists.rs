@@ -84,7 +84,9 @@ pub fn register(interp: &mut Interpreter) {
     // `root` and `child` are not registered: after a dot they would stop
     // `obj.parent = x` from parsing for every object (the parser cannot ask
     // the object's class); the host still answers them.
-    interp.add_section_name("sec");
+    for name in ["sec", "parent", "trueparent", "root", "child"] {
+        interp.add_section_name(name);
+    }
     ClassBuilder::new("SectionList", |_, a| {
         a.expect_count(0, 0)?;
         Ok(SectionListData::default())
