@@ -748,7 +748,7 @@ impl Interpreter {
                     }
                 };
                 let o = self
-                    .instantiate(&class, vals)
+                    .instantiate_at(&class, vals, *span)
                     .map_err(|e| self.here(e, *span))?;
                 Ok(Value::Obj(Some(o)))
             }

@@ -214,6 +214,17 @@ impl Interpreter {
         class: &Rc<super::value::ClassInfo>,
         vals: Vec<Value>,
     ) -> Result<Obj, HocError> {
+        self.instantiate_at(class, vals, Span::default())
+    }
+
+    /// [`Self::instantiate`] for a `new` written at `span` (where an error in
+    /// `init()` is reported to have been called from).
+    pub(crate) fn instantiate_at(
+        &mut self,
+        class: &Rc<super::value::ClassInfo>,
+        vals: Vec<Value>,
+        span: Span,
+    ) -> Result<Obj, HocError> {
         match &class.kind {
             ClassKind::Native(n) => {
                 let ctor = n.ctor.clone();
@@ -232,7 +243,7 @@ impl Interpreter {
                         _ => None,
                     });
                 if let Some(init) = init {
-                    self.call_proc(&init, vals, Some(obj.clone()), None, Span::default())?;
+                    self.call_proc(&init, vals, Some(obj.clone()), None, span)?;
                 }
                 Ok(obj)
             }
