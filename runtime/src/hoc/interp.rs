@@ -63,6 +63,8 @@ pub struct Interpreter {
     extensions: HashMap<TypeId, Box<dyn Any>>,
     section_names: Vec<Rc<str>>,
     range_warnings: usize,
+    /// What `object_push` replaced, innermost last.
+    object_stack: Vec<Option<Obj>>,
     /// The cell model's binding, if installed.
     pub(crate) host: Option<Rc<dyn super::section::SectionHost>>,
     /// NEURON's section stack (`sec stmt` pushes for the statement).
@@ -129,6 +131,7 @@ impl Interpreter {
             extensions: HashMap::new(),
             section_names: Vec::new(),
             range_warnings: 0,
+            object_stack: Vec::new(),
             host: None,
             sec_stack: Vec::new(),
             access: None,
@@ -318,6 +321,24 @@ impl Interpreter {
     /// Whether code is running inside a proc or func.
     pub fn in_proc(&self) -> bool {
         self.frames[self.cur].def.is_some()
+    }
+
+    /// `object_push(o)`: statements run from now on (at this level) see the
+    /// fields and methods of `o`, until [`Self::pop_object`].
+    pub fn push_object(&mut self, o: Obj) {
+        let old = self.frames[self.cur].this.replace(o);
+        self.object_stack.push(old);
+    }
+
+    /// `object_pop()`: undoes the last [`Self::push_object`].
+    pub fn pop_object(&mut self) -> Result<(), HocError> {
+        match self.object_stack.pop() {
+            Some(old) => {
+                self.frames[self.cur].this = old;
+                Ok(())
+            }
+            None => Err(HocError::msg("object_pop: no object_push to undo")),
+        }
     }
 
     /// The object whose method is running, if any.

@@ -364,10 +364,25 @@ pub fn register(interp: &mut Interpreter) {
             Some(o) => Rc::as_ptr(&o) as usize as f64,
         }))
     });
+    interp.register_fn("object_push", |i, a| {
+        a.expect_count(1, 1)?;
+        let o = a.object(0)?;
+        i.push_object(o);
+        Ok(Value::Num(0.0))
+    });
+    interp.register_fn("object_pop", |i, a| {
+        a.expect_count(0, 0)?;
+        i.pop_object()?;
+        Ok(Value::Num(0.0))
+    });
     interp.register_fn("allobjects", |i, a| {
         a.expect_count(0, 2)?;
+        let only = if a.is_str(0) { Some(a.str(0)?) } else { None };
         let mut text = String::new();
         for c in i.classes() {
+            if only.as_deref().is_some_and(|n| n != &*c.name) {
+                continue;
+            }
             for o in c.live() {
                 // One reference is the `live()` list's own.
                 let refs = Rc::strong_count(&o) - 1;
