@@ -235,6 +235,22 @@ fn references(interp: &mut Interpreter, args: &mut Args) -> Result<Value, HocErr
     let count = Rc::strong_count(&ob).saturating_sub(2 + in_args).max(1);
     let mut out = format!("{} has {count} references\n", ob.name());
     let mut found = 0;
+    for (name, dims, held) in interp.global_objrefs() {
+        for (k, o) in held.iter().enumerate() {
+            if o.as_ref().is_some_and(|o| Rc::ptr_eq(o, &ob)) {
+                // Row-major subscripts of flat index k, e.g. `m[1][2]`.
+                let mut rest = k;
+                let mut subs = Vec::with_capacity(dims.len());
+                for &d in dims.iter().rev() {
+                    subs.push(rest % d.max(1));
+                    rest /= d.max(1);
+                }
+                let subs: String = subs.iter().rev().map(|i| format!("[{i}]")).collect();
+                out.push_str(&format!("   {name}{subs}\n"));
+                found += 1;
+            }
+        }
+    }
     for class in interp.classes() {
         if matches!(class.kind, ClassKind::Template(_)) {
             for holder in class.live() {

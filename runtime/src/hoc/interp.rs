@@ -267,6 +267,18 @@ impl Interpreter {
         }
     }
 
+    /// Every global objref variable in declaration order: its name, its
+    /// array dimensions (empty for a scalar) and what it holds.
+    pub fn global_objrefs(&self) -> Vec<(Rc<str>, Vec<usize>, Vec<Option<Obj>>)> {
+        self.symbols
+            .iter()
+            .filter_map(|s| match &s.sym {
+                Sym::Objs(o) => Some((s.name.clone(), o.dims.clone(), o.data.borrow().clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Names the parser should treat as sections after a dot (`cell.soma`).
     pub fn add_section_name(&mut self, name: &str) {
         if !self.section_names.iter().any(|n| &**n == name) {
