@@ -418,7 +418,7 @@ mod tests {
              x.o = a\n{sf.references(a)}\n");
         assert_eq!(
             out,
-            "List[0] has 2 references\n   T[0].o\n  found 1 of them\n"
+            "List[0] has 2 references\n   a\n   T[0].o\n  found 2 of them\n"
         );
     }
 

@@ -20,6 +20,10 @@ use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+/// A global objref variable as [`Interpreter::global_objrefs`] lists it:
+/// name, array dimensions (empty for a scalar), the objects it holds.
+pub type ObjRefVar = (Rc<str>, Vec<usize>, Vec<Option<Obj>>);
+
 /// The body of a `for iterator(...)` loop, run by `iterator_statement` in
 /// the frame of the loop's caller.
 #[derive(Clone)]
@@ -269,7 +273,7 @@ impl Interpreter {
 
     /// Every global objref variable in declaration order: its name, its
     /// array dimensions (empty for a scalar) and what it holds.
-    pub fn global_objrefs(&self) -> Vec<(Rc<str>, Vec<usize>, Vec<Option<Obj>>)> {
+    pub fn global_objrefs(&self) -> Vec<ObjRefVar> {
         self.symbols
             .iter()
             .filter_map(|s| match &s.sym {
