@@ -168,3 +168,10 @@ fn declarations_in_the_wrong_place() {
         "  |             ^",
     );
 }
+
+#[test]
+fn a_non_finite_voltage_stops_the_run_naming_time_and_section() {
+    let r = error_of("create soma\n{finitialize()}\nsoma.v(0.5) = -log(0)\nfadvance()\n");
+    assert!(r.contains("v is NaN at t=0.025 ms in soma("), "{r}");
+    assert!(r.contains("t.hoc:4:1"), "{r}");
+}
