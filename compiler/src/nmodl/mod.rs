@@ -2,9 +2,11 @@
 //! syntax tree, grammar, parser driver) and prints trees back as canonical
 //! NMODL text, so that later passes can be tested text in, text out.
 pub mod ast;
+pub mod check;
 pub mod lexer;
 pub mod parse;
 pub mod print;
+pub mod symbols;
 
 pub use parse::{parse, parse_str, NmodlError};
 
@@ -14,5 +16,7 @@ lalrpop_util::lalrpop_mod!(
     "/nmodl/grammar.rs"
 );
 
+#[cfg(test)]
+mod check_tests;
 #[cfg(test)]
 mod tests;
