@@ -9,65 +9,11 @@
 //! error here (the second is a warning). nerve also rejects VERBATIM C.
 
 use super::ast::*;
+use super::builtins::{builtin_arity, METHODS};
+pub use super::diagnostic::{Diagnostic, Severity};
 use super::symbols::{
     build, nested, BlockKind, Symbol, SymbolKind, SymbolTable, BUILTIN_VARIABLES,
 };
-use crate::diagnostics::{render, SourceFile};
-
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// The file cannot be compiled.
-    Error,
-    /// Compiles, but probably not what was meant.
-    Warning,
-}
-
-/// A problem found by the symbol table or the checks.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct Diagnostic {
-    /// Error or warning.
-    pub severity: Severity,
-    /// What it is about.
-    pub span: Span,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl Diagnostic {
-    /// An error at `span`.
-    pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            span,
-            message: message.into(),
-        }
-    }
-
-    /// A warning at `span`.
-    pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            span,
-            message: message.into(),
-        }
-    }
-
-    /// Whether it stops compilation.
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
-
-    /// Renders as `file:line:col`, the source line and a caret.
-    pub fn render(&self, file: &SourceFile) -> String {
-        let r = render(file, self.span.start, self.span.end, &self.message);
-        match self.severity {
-            Severity::Error => r,
-            Severity::Warning => format!("warning{}", r.strip_prefix("error").unwrap_or(&r)),
-        }
-    }
-}
 
 /// Builds the symbol table and runs the checks: every diagnostic, errors
 /// and warnings, sorted by position.
@@ -99,45 +45,6 @@ pub fn check(program: &Program, table: &SymbolTable) -> Vec<Diagnostic> {
     c.program(program);
     c.diags
 }
-
-/// NEURON's functions an NMODL file may call without declaring them
-/// (nocmodl's `extdef*.h`), as `name/arguments` (`*`: any number).
-/// C's `erfc`, `fmin`, `fmax` are not among them: NEURON 9.0.2 fails to
-/// compile a call to those.
-const BUILTIN_FUNCTIONS: &str = "\
-    fabs/1 sqrt/1 sin/1 cos/1 tan/1 acos/1 asin/1 atan/1 atan2/2 sinh/1 cosh/1 tanh/1 \
-    floor/1 ceil/1 fmod/2 log10/1 log/1 pow/2 exp/1 erf/1 printf/* prterr/* net_send/2 \
-    net_move/1 net_event/1 at_time/1 nrn_ghk/4 exprand/1 normrand/2 poisrand/1 factorial/1 \
-    gauss/* poisson/* setseed/* set_seed/* scop_random/* threshold/* force/* deflate/* \
-    expfit/* derivs/* spline/* hyperbol/* revhyperbol/* sigmoid/* revsigmoid/* harmonic/* \
-    squarewave/* sawtooth/* revsawtooth/* ramp/* pulse/* perpulse/* step/* perstep/* \
-    boundary/* romberg/* legendre/* invert/* stepforce/* schedule/* nrn_pointing/1 \
-    state_discontinuity/2 nrn_random_play/* random_setseq/2 random_setids/4 \
-    random_uniform/* random_negexp/* random_normal/* random_ipick/* random_dpick/*";
-
-/// The argument count of a NEURON function (`Some(None)`: any number).
-fn builtin_arity(name: &str) -> Option<Option<usize>> {
-    BUILTIN_FUNCTIONS.split_whitespace().find_map(|entry| {
-        let (n, a) = entry.split_once('/')?;
-        (n == name).then(|| a.parse().ok())
-    })
-}
-
-/// The solve methods nocmodl knows and the blocks each applies to
-/// (`init.cpp`); a PROCEDURE is SOLVEd with no METHOD.
-const METHODS: &[(&str, &[BlockKind])] = &[
-    ("runge", &[BlockKind::Derivative, BlockKind::Kinetic]),
-    ("euler", &[BlockKind::Derivative, BlockKind::Kinetic]),
-    ("newton", &[BlockKind::Nonlinear]),
-    ("simeq", &[BlockKind::Linear]),
-    ("_advance", &[BlockKind::Kinetic]),
-    ("sparse", &[BlockKind::Kinetic]),
-    ("derivimplicit", &[BlockKind::Derivative]),
-    ("cnexp", &[BlockKind::Derivative]),
-    ("after_cvode", &[]),
-    ("cvode_t", &[]),
-    ("cvode_t_v", &[]),
-];
 
 /// Which top-level block the statements being checked belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

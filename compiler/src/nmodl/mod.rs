@@ -2,7 +2,9 @@
 //! syntax tree, grammar, parser driver) and prints trees back as canonical
 //! NMODL text, so that later passes can be tested text in, text out.
 pub mod ast;
+mod builtins;
 pub mod check;
+pub mod diagnostic;
 pub mod lexer;
 pub mod parse;
 pub mod print;
