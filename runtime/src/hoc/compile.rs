@@ -394,6 +394,35 @@ impl Interpreter {
         })
     }
 
+    /// The section and the range variable of `sec.name`, for reading and
+    /// for assigning. Only range variables may follow `sec.`: NEURON
+    /// rejects `dend.ri(0.5)`.
+    fn compile_sec_var(
+        &mut self,
+        scope: &mut Scope,
+        sec: &ast::SecRef,
+        name: &ast::Ident,
+        indices: &[Expr],
+        span: Span,
+    ) -> Result<(super::code::SecEx, VarRef), HocError> {
+        let sec = self.compile_secref(scope, sec)?;
+        if !indices.is_empty() {
+            return Err(self.err_at(scope, span, "indexed range variables are not supported"));
+        }
+        let id = self.global_id(&name.name);
+        if matches!(self.symbols[id].sym, Sym::Builtin(_) | Sym::Proc(_)) {
+            return Err(self.err_at(
+                scope,
+                name.span,
+                format!(
+                    "{0} is a function, not a range variable; write `sec {0}(...)` to call it with sec accessed",
+                    name.name
+                ),
+            ));
+        }
+        Ok((sec, VarRef::Global(id)))
+    }
+
     /// Compiles an assignable expression.
     pub fn compile_lvalue(&mut self, scope: &mut Scope, e: &Expr) -> Result<Lv, HocError> {
         let span = e.span;
@@ -451,15 +480,7 @@ impl Interpreter {
                 indices,
                 args,
             } => {
-                let sec = self.compile_secref(scope, sec)?;
-                if !indices.is_empty() {
-                    return Err(self.err_at(
-                        scope,
-                        span,
-                        "indexed range variables are not supported",
-                    ));
-                }
-                let v = VarRef::Global(self.global_id(&name.name));
+                let (sec, v) = self.compile_sec_var(scope, sec, name, indices, span)?;
                 let inner = match args.as_deref() {
                     None => Lv::Var(v, span),
                     Some([x]) => Lv::RangeAt(v, Box::new(self.compile_expr(scope, x)?), span),
@@ -519,27 +540,7 @@ impl Interpreter {
                 indices,
                 args,
             } => {
-                let sec = self.compile_secref(scope, sec)?;
-                if !indices.is_empty() {
-                    return Err(self.err_at(
-                        scope,
-                        span,
-                        "indexed range variables are not supported",
-                    ));
-                }
-                let id = self.global_id(&name.name);
-                if matches!(self.symbols[id].sym, Sym::Builtin(_) | Sym::Proc(_)) {
-                    // NEURON rejects `dend.ri(0.5)`: only range variables follow `sec.`.
-                    return Err(self.err_at(
-                        scope,
-                        name.span,
-                        format!(
-                            "{0} is a function, not a range variable; write `sec {0}(...)` to call it with sec accessed",
-                            name.name
-                        ),
-                    ));
-                }
-                let v = VarRef::Global(id);
+                let (sec, v) = self.compile_sec_var(scope, sec, name, indices, span)?;
                 let inner = match args {
                     None => Ex::Var(v, span),
                     Some(a) => Ex::Call(v, self.compile_args(scope, a)?, span),
