@@ -217,7 +217,7 @@ pub fn register(interp: &mut Interpreter) {
             }
             Ok(count_value(&l))
         })
-        .method("remove", |_, this, args| {
+        .method("remove", |i, this, args| {
             let removed;
             let n = {
                 let mut l = synced(this)?;
@@ -229,12 +229,18 @@ pub fn register(interp: &mut Interpreter) {
                 l.count()
             };
             // The object may be destroyed here; the list is no longer borrowed.
-            drop(removed);
+            if let Entry::Strong(o) = removed {
+                i.release(o)?;
+            }
             Ok(Value::Num(n as f64))
         })
-        .method("remove_all", |_, this, _| {
+        .method("remove_all", |i, this, _| {
             let removed = std::mem::take(&mut synced(this)?.items);
-            drop(removed);
+            for e in removed {
+                if let Entry::Strong(o) = e {
+                    i.release(o)?;
+                }
+            }
             Ok(Value::Num(0.0))
         })
         .method("index", |_, this, args| {

@@ -171,7 +171,9 @@ impl Interpreter {
                     )
                 };
                 let oname = o.name();
-                self.store_sym(&|| format!("{oname}.{name}"), &sym, flat_i, op, value)
+                let r = self.store_sym(&|| format!("{oname}.{name}"), &sym, flat_i, op, value)?;
+                self.run_releases()?;
+                Ok(r)
             }
             ClassKind::Native(n) if n.properties_n.contains_key(name) => {
                 let p = n.properties_n[name].clone();

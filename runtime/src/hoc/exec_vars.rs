@@ -6,6 +6,8 @@ use super::code::{Ex, Lv, VarRef};
 use super::error::HocError;
 use super::interp::Interpreter;
 use super::symbols::Sym;
+use super::template::MemberKind;
+use super::value::ClassKind;
 use super::value::{Obj, ObjectData, Ptr, Value};
 use nerve_compiler::hoc::ast::{AssignOp, Span};
 use nerve_compiler::hoc::lexer::DollarKind;
@@ -245,7 +247,8 @@ impl Interpreter {
                 Ok(Value::Str(dst.clone()))
             }
             (Sym::Objs(o), Value::Obj(src)) if op == AssignOp::Set => {
-                o.data.borrow_mut()[i.unwrap_or(0)] = src.clone();
+                let old = std::mem::replace(&mut o.data.borrow_mut()[i.unwrap_or(0)], src.clone());
+                self.defer_release(old);
                 Ok(Value::Obj(src))
             }
             (Sym::Undef, _) => Err(HocError::msg(format!("{} is undefined", name()))),
@@ -264,6 +267,12 @@ impl Interpreter {
         op: AssignOp,
         value: Value,
     ) -> Result<Value, HocError> {
+        let r = self.assign_inner(lv, op, value)?;
+        self.run_releases()?;
+        Ok(r)
+    }
+
+    fn assign_inner(&mut self, lv: &Lv, op: AssignOp, value: Value) -> Result<Value, HocError> {
         match lv {
             Lv::Var(VarRef::Local(s), _) => {
                 let slot = self.frames[self.cur].base + s;
@@ -278,7 +287,10 @@ impl Interpreter {
                         )))
                     }
                 };
-                self.locals[slot] = r.clone();
+                let old = std::mem::replace(&mut self.locals[slot], r.clone());
+                if let Value::Obj(old) = old {
+                    self.defer_release(old);
+                }
                 Ok(r)
             }
             Lv::RangeAt(..) | Lv::WithSec(..) => self.assign_sec(lv, op, value),
@@ -481,4 +493,62 @@ impl Interpreter {
     }
 
     // ----------------------------------------------------------------- calls
+}
+
+impl Interpreter {
+    /// Notes that a reference to `old` was dropped; if its template has an
+    /// `unref` proc, that proc runs once the assignment is done.
+    pub(crate) fn defer_release(&self, old: Option<Obj>) {
+        if let Some(o) = old {
+            if has_unref(&o) {
+                self.pending_release.borrow_mut().push(o);
+            }
+        }
+    }
+
+    /// Runs the `unref` procs of references dropped by the last assignment.
+    pub(crate) fn run_releases(&mut self) -> Result<(), HocError> {
+        loop {
+            let next = self.pending_release.borrow_mut().pop();
+            match next {
+                Some(o) => self.release(o)?,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Drops a reference the caller holds to `obj`. If the object's template
+    /// defines `unref`, it is called first with the number of references
+    /// that remain, as NEURON does on every decrement.
+    pub fn release(&mut self, obj: Obj) -> Result<(), HocError> {
+        if let ClassKind::Template(t) = &obj.class.kind {
+            let unref = t
+                .find("unref")
+                .and_then(|i| match &t.members.borrow()[i].kind {
+                    MemberKind::Code(Some(d)) => Some(d.clone()),
+                    _ => None,
+                });
+            if let Some(def) = unref {
+                let remaining = Rc::strong_count(&obj) - 1;
+                let this = Some(obj.clone());
+                self.call_proc(
+                    &def,
+                    vec![Value::Num(remaining as f64)],
+                    this,
+                    None,
+                    Span::default(),
+                )?;
+            }
+        }
+        drop(obj);
+        Ok(())
+    }
+}
+
+/// Whether `o`'s template has an `unref` proc.
+fn has_unref(o: &Obj) -> bool {
+    match &o.class.kind {
+        ClassKind::Template(t) => t.find("unref").is_some(),
+        ClassKind::Native(_) => false,
+    }
 }

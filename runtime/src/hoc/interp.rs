@@ -67,6 +67,9 @@ pub struct Interpreter {
     extensions: HashMap<TypeId, Box<dyn Any>>,
     section_names: Vec<Rc<str>>,
     range_warnings: usize,
+    /// Objects whose references an assignment dropped, waiting for their
+    /// template's `unref` to run.
+    pub(crate) pending_release: std::cell::RefCell<Vec<Obj>>,
     /// What `object_push` replaced, innermost last.
     object_stack: Vec<Option<Obj>>,
     /// The cell model's binding, if installed.
@@ -136,6 +139,7 @@ impl Interpreter {
             section_names: Vec::new(),
             range_warnings: 0,
             object_stack: Vec::new(),
+            pending_release: std::cell::RefCell::new(Vec::new()),
             host: None,
             sec_stack: Vec::new(),
             access: None,
