@@ -203,9 +203,20 @@ impl Interpreter {
         self.cur = self.frames.len() - 1;
         let r = self.exec(&def.body);
         self.frames.pop();
-        self.locals.truncate(base);
+        // localobj references end with the call: their templates' unref runs.
+        if def.locals.iter().any(|&is_obj| is_obj) {
+            for v in self.locals.drain(base..).collect::<Vec<_>>() {
+                if let Value::Obj(o) = v {
+                    self.defer_release(o);
+                }
+            }
+        } else {
+            self.locals.truncate(base);
+        }
         self.cur = caller;
-        r
+        let released = self.run_releases();
+        let r = r?;
+        released.map(|_| r)
     }
 
     /// Creates an instance of a class with constructor arguments.
