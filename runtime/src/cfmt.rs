@@ -531,6 +531,13 @@ fn convert(
     Ok(())
 }
 
+/// The index of the next `%` at or after `i`, or the end.
+fn next_percent(b: &[u8], i: usize) -> usize {
+    b.get(i..)
+        .and_then(|t| t.iter().position(|&c| c == b'%'))
+        .map_or(b.len(), |p| i + p)
+}
+
 /// C printf formatting of `fmt` with `args` (every numeric argument a double, cast as
 /// NEURON casts it; see the module documentation). HOC's `printf` goes through
 /// [`format`], which first cuts the format the way NEURON does.
@@ -547,10 +554,7 @@ pub fn c_format(fmt: &str, args: &[FmtArg]) -> Result<String, FormatError> {
     let mut next = 0;
     let mut i = 0;
     while i < b.len() {
-        let pct = b
-            .get(i..)
-            .and_then(|t| t.iter().position(|&c| c == b'%'))
-            .map_or(b.len(), |p| i + p);
+        let pct = next_percent(b, i);
         out.push_str(sub(fmt, i, pct));
         if pct >= b.len() {
             break;
@@ -581,10 +585,7 @@ pub fn format(fmt: &str, args: &[FmtArg]) -> Result<String, FormatError> {
     let mut next = 0;
     let mut i = 0;
     while i < b.len() {
-        let pct = b
-            .get(i..)
-            .and_then(|t| t.iter().position(|&c| c == b'%'))
-            .map_or(b.len(), |p| i + p);
+        let pct = next_percent(b, i);
         out.push_str(sub(fmt, i, pct));
         if pct >= b.len() {
             break;

@@ -66,9 +66,10 @@ impl Interpreter {
                             }
                             (sym, _) => {
                                 let dims = sym_dims(sym);
-                                let flat = flat(&dims, idx).map_err(|m| {
-                                    HocError::msg(format!("{}.{name}: {m}", o.name()))
-                                })?;
+                                let flat =
+                                    flat(&dims, idx, self.float_epsilon.get()).map_err(|m| {
+                                        HocError::msg(format!("{}.{name}: {m}", o.name()))
+                                    })?;
                                 Ok(match sym {
                                     Sym::Array(a) => Value::Num(a.data.borrow()[flat]),
                                     Sym::Str(s) => Value::Str(s.data[flat].clone()),
@@ -166,7 +167,7 @@ impl Interpreter {
                     None
                 } else {
                     Some(
-                        flat(&sym_dims(&sym), idx)
+                        flat(&sym_dims(&sym), idx, self.float_epsilon.get())
                             .map_err(|m| HocError::msg(format!("{}.{name}: {m}", o.name())))?,
                     )
                 };
@@ -254,7 +255,7 @@ impl Interpreter {
                         let i = if idx.is_empty() {
                             0
                         } else {
-                            flat(&a.dims, idx).map_err(HocError::msg)?
+                            flat(&a.dims, idx, self.float_epsilon.get()).map_err(HocError::msg)?
                         };
                         Ok(Ptr::Elem(a.data.clone(), i))
                     }
@@ -299,7 +300,11 @@ pub(crate) fn sym_dims(sym: &Sym) -> Vec<usize> {
     }
 }
 
-pub(crate) fn flat(dims: &[usize], idx: &[f64]) -> Result<usize, String> {
+/// The row-major position of subscripts `idx` in an array of `dims` (a
+/// scalar takes one subscript, 0). Each subscript is truncated after adding
+/// float_epsilon, as NEURON does (`x[-1]` is `x[0]`, `x[1.99999999999]` is
+/// `x[2]`). Errors name the problem; the caller names the variable.
+pub(crate) fn flat(dims: &[usize], idx: &[f64], eps: f64) -> Result<usize, String> {
     let dims: &[usize] = if dims.is_empty() { &[1] } else { dims };
     if dims.len() != idx.len() {
         return Err(format!(
@@ -309,11 +314,12 @@ pub(crate) fn flat(dims: &[usize], idx: &[f64]) -> Result<usize, String> {
         ));
     }
     let mut f = 0;
-    for (&d, &x) in dims.iter().zip(idx) {
-        if x.is_nan() || x <= -1.0 || (x as usize) >= d {
-            return Err(format!("index {x} is out of range (size {d})"));
+    for (k, (&d, &x)) in dims.iter().zip(idx).enumerate() {
+        let t = (x + eps).trunc();
+        if t.is_nan() || t < 0.0 || (t as usize) >= d {
+            return Err(format!("index {}: {t} is out of range (size {d})", k + 1));
         }
-        f = f * d + x as usize;
+        f = f * d + t as usize;
     }
     Ok(f)
 }

@@ -114,30 +114,8 @@ impl Interpreter {
         dims: &[usize],
         idx: &[f64],
     ) -> Result<usize, HocError> {
-        if dims.len() != idx.len() && !(dims.is_empty() && idx.len() == 1) {
-            return Err(HocError::msg(format!(
-                "{} has {} dimension(s) but {} index(es) were given",
-                self.var_name(v),
-                dims.len().max(1),
-                idx.len()
-            )));
-        }
-        let dims: &[usize] = if dims.is_empty() { &[1] } else { dims };
-        let mut flat = 0usize;
-        let eps = self.float_epsilon.get();
-        for (k, (&d, &x)) in dims.iter().zip(idx).enumerate() {
-            // NEURON truncates subscript + float_epsilon toward zero.
-            let x = (x + eps).trunc();
-            if x.is_nan() || x < 0.0 || (x as usize) >= d {
-                return Err(HocError::msg(format!(
-                    "index {} of {}: {x} is out of range (size {d})",
-                    k + 1,
-                    self.var_name(v)
-                )));
-            }
-            flat = flat * d + x as usize;
-        }
-        Ok(flat)
+        super::exec_member::flat(dims, idx, self.float_epsilon.get())
+            .map_err(|m| HocError::msg(format!("{}: {m}", self.var_name(v))))
     }
 
     pub(crate) fn read_elem(&mut self, v: VarRef, idx: &[f64]) -> Result<Value, HocError> {
