@@ -5,6 +5,7 @@ pub mod ast;
 mod builtins;
 pub mod check;
 pub mod diagnostic;
+pub mod ir;
 pub mod lexer;
 pub mod parse;
 pub mod print;

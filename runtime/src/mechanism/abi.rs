@@ -80,7 +80,37 @@ pub struct MechanismView {
     /// 0: backward Euler; 1: Crank–Nicolson; 2: Crank–Nicolson with ion
     /// currents corrected to t + dt/2
     pub secondorder: i32,
+    /// segment diameter per node [µm] (null when the hook does not need it)
+    pub diam: *const f64,
+    /// opaque pointer to the runtime's event and random services (null when
+    /// the hook may not call them)
+    pub host: *mut std::ffi::c_void,
+    /// the runtime's services: `host_call(host, op, view, instance, a, b)`
+    /// where `op` is the IR's `HostFn` code (0 net_send(delay=a, flag=b),
+    /// 1 net_event(t=a), 2 net_move(t=a), 3 uniform, 4 exprand(mean=a),
+    /// 5 normrand(mean=a, sd=b)); returns the service's value (0 for the
+    /// event services)
+    pub host_call: Option<HostCall>,
 }
+
+/// The runtime's services a kernel may call (see [`MechanismView::host_call`]).
+pub type HostCall = unsafe extern "C" fn(
+    host: *mut std::ffi::c_void,
+    op: u32,
+    view: *const MechanismView,
+    instance: usize,
+    a: f64,
+    b: f64,
+) -> f64;
+
+/// A FUNCTION or PROCEDURE compiled for calls from HOC: runs on one instance
+/// (`instance < count`) with `args` (as many as the function declares) and
+/// returns its value (0 for a PROCEDURE).
+///
+/// # Safety
+/// As for [`Kernel`]; `args` valid for the function's argument count.
+pub type FunctionKernel =
+    unsafe extern "C" fn(view: *const MechanismView, instance: usize, args: *const f64) -> f64;
 
 /// The one signature of every kernel except `net_receive`.
 ///
@@ -89,8 +119,8 @@ pub struct MechanismView {
 /// and are not aliased by anything else running at the same time.
 pub type Kernel = unsafe extern "C" fn(view: *const MechanismView);
 
-/// Delivery of one event to one instance (NetCon to a point process). Reserved:
-/// the event system will call it; `weights` points to the NetCon's weight vector.
+/// Delivery of one event to one instance (NetCon to a point process);
+/// `weights` points to the NetCon's weight vector (NET_RECEIVE may write it).
 ///
 /// # Safety
 /// As for [`Kernel`]; `instance < count`; `weights` valid for the NetCon's
@@ -119,8 +149,15 @@ pub struct MechanismKernels {
     /// Only for ions and only when `secondorder == 2`, right after the solve:
     /// corrects each ion current by di/dv · Δv (Δv is in `rhs`).
     pub second_order_cur: Option<Kernel>,
-    /// NET_RECEIVE (reserved for the event system).
+    /// NET_RECEIVE: one event to one instance.
     pub net_receive: Option<NetReceiveKernel>,
+    /// NET_RECEIVE's INITIAL: once per NetCon targeting an instance, during
+    /// `finitialize` after `init` (`flag` is 0).
+    pub net_receive_init: Option<NetReceiveKernel>,
+    /// Type-wide (the view has `count` instances but the hook reads only
+    /// `globals`, `celsius`, `dt`): rebuilds TABLEs whose DEPEND values
+    /// changed. Runs on one thread before `init` and before each step.
+    pub table: Option<Kernel>,
 }
 
 impl MechanismView {
@@ -143,6 +180,9 @@ impl MechanismView {
             dt: 0.0,
             celsius: 0.0,
             secondorder: 0,
+            diam: std::ptr::null(),
+            host: std::ptr::null_mut(),
+            host_call: None,
         }
     }
 }

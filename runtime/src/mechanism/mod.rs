@@ -10,7 +10,9 @@ pub mod abi;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use abi::{IonView, Kernel, MechanismKernels, MechanismView, NetReceiveKernel};
+pub use abi::{
+    FunctionKernel, HostCall, IonView, Kernel, MechanismKernels, MechanismView, NetReceiveKernel,
+};
 
 /// How a mechanism is placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,6 +31,8 @@ pub(crate) fn pas_spec() -> MechanismSpec {
             state: None,
             second_order_cur: None,
             net_receive: None,
+            net_receive_init: None,
+            table: None,
         },
     }
 }
@@ -92,6 +94,8 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
             state: None,
             second_order_cur: None,
             net_receive: None,
+            net_receive_init: None,
+            table: None,
         },
     }
 }

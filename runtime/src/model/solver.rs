@@ -84,6 +84,9 @@ impl StepContext<'_> {
                 dt: g.dt,
                 celsius: self.celsius,
                 secondorder: self.secondorder,
+                diam: std::ptr::null(),
+                host: std::ptr::null_mut(),
+                host_call: None,
             };
             // SAFETY: the view's arrays are this group's and live through the
             // call; every node_row entry is < node_count (set by

@@ -1,0 +1,372 @@
+//! The mechanism IR: what the lowering passes make of a `.mod` file and what
+//! the JIT compiles. Every NEURON semantic (ion copies, the v+0.001
+//! conductance estimate, solve methods, TABLEs, point-process area scaling)
+//! is spelled out here as plain statements by the lowering, so the JIT is a
+//! generic compiler of "a loop over instances running a block" and knows
+//! nothing about NMODL.
+//!
+//! # Storage the IR names
+//! * per instance: `Slot` (structure of arrays, slot `k` of instance `i` is
+//!   `data[k * stride + i]`, see the runtime's mechanism ABI);
+//! * per mechanism type: `Global` (a flat array of f64: GLOBAL variables,
+//!   TABLE storage, saved DEPEND values, ...);
+//! * per call: `Local` (kernel or function locals, uninitialised until
+//!   written), `Arg` (function arguments; in NET_RECEIVE the NetCon's weights,
+//!   which may be written);
+//! * the cell group's node arrays at the instance's node (`Node`), the ion
+//!   instance in the same segment (`Ion`), and the step's scalars (`T`, `Dt`,
+//!   `Celsius`, `SecondOrder`, `Flag` in NET_RECEIVE).
+//!
+//! Arrays: `Slot` and `Global` take an optional element index expression
+//! (rounded toward zero; the lowering guarantees it is in range).
+
+/// How the mechanism is placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MechKind {
+    /// `SUFFIX`: one instance per segment; currents in mA/cm².
+    Density,
+    /// `POINT_PROCESS`: placed at a location; currents in nA.
+    Point,
+    /// `ARTIFICIAL_CELL`: a point process with no node (no v, no currents).
+    Artificial,
+}
+
+/// What a slot or global is, for the runtime (psection, HOC access, SaveState).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarRole {
+    /// `PARAMETER`
+    Parameter,
+    /// `ASSIGNED`
+    Assigned,
+    /// `STATE`
+    State,
+    /// Made by the lowering (conductance for the Jacobian, `v` copy, derivative
+    /// of an ion current, TABLE storage, saved DEPEND values, ...).
+    Internal,
+}
+
+/// One per-instance variable (a range variable when `hoc` is true).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotDecl {
+    /// name without the suffix (`gnabar`, `m`, `_g`)
+    pub name: String,
+    /// its block
+    pub role: VarRole,
+    /// number of consecutive slots (1 unless a range array)
+    pub size: usize,
+    /// value given to new instances
+    pub default: f64,
+    /// visible from HOC as `name_suffix` (RANGE, STATE)
+    pub hoc: bool,
+    /// units as written, for psection and messages
+    pub unit: Option<String>,
+}
+
+/// One per-mechanism variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlobalDecl {
+    /// name without the suffix (`minf`, `usetable`, `_tab_minf`)
+    pub name: String,
+    /// its block
+    pub role: VarRole,
+    /// number of consecutive values
+    pub size: usize,
+    /// initial value (every element)
+    pub default: f64,
+    /// visible from HOC as `name_suffix` (GLOBAL, `usetable_suffix`)
+    pub hoc: bool,
+}
+
+/// The fields of an ion's per-segment data, in the runtime's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IonField {
+    /// reversal potential `eX` [mV]
+    Erev,
+    /// inside concentration `Xi` [mM]
+    ConcIn,
+    /// outside concentration `Xo` [mM]
+    ConcOut,
+    /// total current `iX` [mA/cm²]
+    Current,
+    /// d(iX)/dv [S/cm²]
+    DCurrentDv,
+}
+
+/// One ion named by `USEION`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IonDecl {
+    /// `na`, `k`, `ca`, or any new name
+    pub name: String,
+    /// `VALENCE n` when given
+    pub valence: Option<f64>,
+    /// fields the mechanism reads
+    pub reads: Vec<IonField>,
+    /// fields the mechanism writes (a concentration or the current)
+    pub writes: Vec<IonField>,
+}
+
+/// The cell group's node arrays at the instance's node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeVar {
+    /// membrane potential [mV] (read only)
+    V,
+    /// right-hand side of the current balance (read, write)
+    Rhs,
+    /// diagonal (read, write)
+    D,
+    /// membrane area [µm²] (read only)
+    Area,
+    /// segment diameter [µm] (read only)
+    Diam,
+}
+
+/// A place holding a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Var {
+    /// per-instance value at element offset `k` (see
+    /// [`MechIr::slot_offset`]), plus the optional index of a range array
+    Slot(usize, Option<Box<Expr>>),
+    /// per-mechanism value at element offset `k` (see
+    /// [`MechIr::global_offset`]), plus the optional index of an array
+    Global(usize, Option<Box<Expr>>),
+    /// a local of the kernel or function being compiled
+    Local(usize),
+    /// an argument of the function being compiled (NET_RECEIVE: weight k)
+    Arg(usize),
+    /// the node of the instance
+    Node(NodeVar),
+    /// a field of the instance's ion `ion` (index into [`MechIr::ions`])
+    Ion(usize, IonField),
+    /// time [ms] (read only)
+    T,
+    /// time step [ms] (read only)
+    Dt,
+    /// temperature [°C] (read only)
+    Celsius,
+    /// `secondorder` (read only)
+    SecondOrder,
+    /// NET_RECEIVE's `flag` (read only)
+    Flag,
+}
+
+/// Binary operators (comparisons and logic give 1.0 or 0.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// `^` (C's `pow`)
+    Pow,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// exact equality (NMODL compares doubles with C's `==`)
+    Eq,
+    Ne,
+    /// `&&` (both operands are evaluated; they have no side effects)
+    And,
+    /// `||`
+    Or,
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    /// `!` (1.0 when the operand is 0.0)
+    Not,
+}
+
+/// The math functions the JIT provides, with C library semantics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MathFn {
+    Exp,
+    Log,
+    Log10,
+    Sqrt,
+    Fabs,
+    Floor,
+    Ceil,
+    Sin,
+    Cos,
+    Tan,
+    Asin,
+    Acos,
+    Atan,
+    Sinh,
+    Cosh,
+    Tanh,
+    Erf,
+    /// 2 arguments
+    Atan2,
+    /// 2 arguments
+    Pow,
+    /// 2 arguments
+    Fmod,
+    /// 2 arguments (C's fmin; used by the lowering, not by users)
+    Min,
+    /// 2 arguments
+    Max,
+}
+
+/// Services of the runtime a kernel can call through the view's `host_call`
+/// (the discriminant is the `op` code passed; arguments beyond two are not
+/// used by any service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum HostFn {
+    /// `net_send(delay, flag)`: a self event to this instance
+    NetSend,
+    /// `net_event(t)`: this (artificial) cell spikes at t
+    NetEvent,
+    /// `net_move(t)`: moves this instance's pending self event
+    NetMove,
+    /// a uniform random number in (0, 1) from this instance's stream
+    /// (`scop_random`, and the base of `exprand`, `normrand`)
+    Uniform,
+    /// `exprand(mean)`
+    Exprand,
+    /// `normrand(mean, sd)`
+    Normrand,
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Num(f64),
+    Load(Var),
+    Un(UnOp, Box<Expr>),
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+    /// `cond ? a : b` (only the chosen branch is evaluated)
+    Select(Box<Expr>, Box<Expr>, Box<Expr>),
+    Math(MathFn, Vec<Expr>),
+    /// a FUNCTION (index into [`MechIr::functions`]) of the same instance
+    Call(usize, Vec<Expr>),
+    /// a runtime service returning a value
+    Host(HostFn, Vec<Expr>),
+}
+
+/// A statement, run for one instance.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stmt {
+    Assign(Var, Expr),
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    While(Expr, Vec<Stmt>),
+    /// a PROCEDURE or FUNCTION called for its effects
+    Call(usize, Vec<Expr>),
+    /// a runtime service called for its effects (net_send, ...)
+    Host(HostFn, Vec<Expr>),
+    /// returns from a function (FUNCTION: with its value; PROCEDURE and
+    /// kernels: the value is ignored)
+    Return(Expr),
+    /// Solves the dense n×n system `a x = b` (row-major `a`, n² entries) by
+    /// Gaussian elimination with partial pivoting and assigns `x[k]` to
+    /// `out[k]`. All of `a` and `b` are evaluated before anything is
+    /// assigned. Used by derivimplicit, sparse and LINEAR/NONLINEAR.
+    Solve {
+        a: Vec<Expr>,
+        b: Vec<Expr>,
+        out: Vec<Var>,
+    },
+}
+
+/// A FUNCTION or PROCEDURE (callable from kernels and, when `hoc`, from HOC
+/// as `name_suffix(args)` on an instance).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Function {
+    /// its NMODL name
+    pub name: String,
+    /// number of arguments
+    pub args: usize,
+    /// number of locals
+    pub locals: usize,
+    /// FUNCTION (returns a value) or PROCEDURE (returns 0)
+    pub returns_value: bool,
+    /// callable from HOC
+    pub hoc: bool,
+    /// the body
+    pub body: Vec<Stmt>,
+}
+
+/// The body of one hook, run once per instance (`per_instance`) or once per
+/// call (a type-wide hook such as TABLE precomputation, where Slot, Node and
+/// Ion are not available).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Kernel {
+    /// number of locals
+    pub locals: usize,
+    /// the statements
+    pub body: Vec<Stmt>,
+}
+
+/// The kernels of a mechanism, one per ABI hook; `None` when it does nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Kernels {
+    /// INITIAL (with the ion copies and the state initialisation NEURON does)
+    pub init: Option<Kernel>,
+    /// BREAKPOINT currents: rhs, ion currents, conductance into a slot
+    pub cur: Option<Kernel>,
+    /// the conductance into `d`
+    pub jacob: Option<Kernel>,
+    /// SOLVE: advance the states over dt
+    pub state: Option<Kernel>,
+    /// type-wide, once before `init` and before each step when tables are
+    /// in use: rebuilds TABLEs whose DEPEND values changed
+    pub table: Option<Kernel>,
+    /// NET_RECEIVE: `Arg(k)` is weight k, `Flag` the flag
+    pub net_receive: Option<Kernel>,
+    /// NET_RECEIVE's INITIAL (per NetCon, `Arg(k)` its weights)
+    pub net_receive_init: Option<Kernel>,
+}
+
+/// A lowered mechanism.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MechIr {
+    /// SUFFIX / POINT_PROCESS / ARTIFICIAL_CELL name
+    pub name: String,
+    /// density, point or artificial
+    pub kind: MechKind,
+    /// per-instance variables, in slot order
+    pub slots: Vec<SlotDecl>,
+    /// per-mechanism variables, in order (element offsets are the running sum
+    /// of sizes)
+    pub globals: Vec<GlobalDecl>,
+    /// ions, in the order of `Var::Ion` indices
+    pub ions: Vec<IonDecl>,
+    /// FUNCTIONs and PROCEDUREs, in the order of `Expr::Call` indices
+    pub functions: Vec<Function>,
+    /// the hooks
+    pub kernels: Kernels,
+    /// number of NET_RECEIVE arguments (the NetCon weight vector's length)
+    pub weights: usize,
+    /// the mechanism's current is an ELECTRODE_CURRENT (point processes that
+    /// inject current, like IClamp)
+    pub electrode_current: bool,
+    /// no kernel except `table` writes a Global (instances may then run on
+    /// several threads at once)
+    pub thread_safe: bool,
+}
+
+impl MechIr {
+    /// The first element of slot declaration `k`.
+    pub fn slot_offset(&self, k: usize) -> usize {
+        self.slots[..k].iter().map(|s| s.size).sum()
+    }
+
+    /// The first element of global declaration `k`.
+    pub fn global_offset(&self, k: usize) -> usize {
+        self.globals[..k].iter().map(|g| g.size).sum()
+    }
+
+    /// Number of f64 per instance.
+    pub fn slot_count(&self) -> usize {
+        self.slots.iter().map(|s| s.size).sum()
+    }
+
+    /// Number of f64 of type-wide storage.
+    pub fn global_count(&self) -> usize {
+        self.globals.iter().map(|g| g.size).sum()
+    }
+}
