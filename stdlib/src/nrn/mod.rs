@@ -13,6 +13,7 @@
 
 mod host;
 mod lists;
+pub(crate) mod point;
 mod pt3d;
 // NEURON 9 matches section names with std::regex (egrep), as StringFunctions
 // does; strfun's module is private, so it is included here too (TODO: make
