@@ -23,6 +23,77 @@ pub enum MechanismKind {
     /// A point process (`POINT_PROCESS`): instances placed at a location;
     /// currents in [nA].
     Point,
+    /// An artificial cell (`ARTIFICIAL_CELL`): a point process that needs no
+    /// node arithmetic (no currents, no v); placed at a location like a point
+    /// process for NEURON compatibility.
+    Artificial,
+    /// An ion (`na_ion`): one instance per segment where a mechanism uses the
+    /// ion, inserted with that mechanism; fields [`ion::ERev`..] in the order
+    /// of [`ion`]'s constants.
+    Ion,
+}
+
+impl MechanismKind {
+    /// Density mechanisms and ions: one instance per segment.
+    pub fn is_density(self) -> bool {
+        matches!(self, MechanismKind::Density | MechanismKind::Ion)
+    }
+
+    /// Point processes and artificial cells: placed one by one.
+    pub fn is_point(self) -> bool {
+        matches!(self, MechanismKind::Point | MechanismKind::Artificial)
+    }
+}
+
+/// The slots of an ion's instance data (the IR's `IonField` order) and its
+/// globals.
+pub mod ion {
+    /// reversal potential [mV]
+    pub const EREV: usize = 0;
+    /// inside concentration [mM]
+    pub const CONC_IN: usize = 1;
+    /// outside concentration [mM]
+    pub const CONC_OUT: usize = 2;
+    /// total membrane current of the ion [mA/cm²]
+    pub const CURRENT: usize = 3;
+    /// d(current)/dv [S/cm²]
+    pub const DCURRENT_DV: usize = 4;
+    /// the style bits of `ion_style` (NEURON's c_style + 4 cinit + 8 e_style
+    /// + 32 einit + 64 eadvance), per segment
+    pub const STYLE: usize = 5;
+    /// global 0: initial inside concentration (`nai0_na_ion`)
+    pub const G_CONC_IN0: usize = 0;
+    /// global 1: initial outside concentration (`nao0_na_ion`)
+    pub const G_CONC_OUT0: usize = 1;
+    /// global 2: valence
+    pub const G_VALENCE: usize = 2;
+}
+
+/// How a mechanism uses an ion (from `USEION`), as NEURON's `nrn_promote`
+/// takes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IonDep {
+    /// the ion's name (`na`)
+    pub ion: String,
+    /// `VALENCE` when given
+    pub valence: Option<f64>,
+    /// 0: concentrations unused, 1: read, 3: written
+    pub conc: i32,
+    /// 0: reversal potential unused, 1: read, 3: written
+    pub rev: i32,
+}
+
+/// A FUNCTION or PROCEDURE callable from HOC as `name_suffix(args)`.
+#[derive(Clone, Debug)]
+pub struct FunctionSpec {
+    /// NMODL name (without the suffix)
+    pub name: String,
+    /// number of arguments
+    pub args: usize,
+    /// FUNCTION (true) or PROCEDURE
+    pub returns_value: bool,
+    /// the compiled entry
+    pub kernel: FunctionKernel,
 }
 
 /// What a field of a mechanism is (NMODL's blocks).
@@ -47,6 +118,9 @@ pub struct FieldSpec {
     pub default: f64,
     /// number of elements (1 unless a range array)
     pub size: usize,
+    /// visible from HOC (RANGE variables, STATEs); hidden fields are
+    /// internal to the kernels
+    pub hoc: bool,
 }
 
 impl FieldSpec {
@@ -57,6 +131,7 @@ impl FieldSpec {
             kind,
             default,
             size: 1,
+            hoc: true,
         }
     }
 }
@@ -70,8 +145,18 @@ pub struct MechanismSpec {
     pub kind: MechanismKind,
     /// the fields in data order; a field of size n takes n consecutive slots
     pub fields: Vec<FieldSpec>,
-    /// GLOBAL variables with their initial values
+    /// GLOBAL variables with their initial values (type-wide storage; an
+    /// array takes consecutive entries)
     pub globals: Vec<(String, f64)>,
+    /// which of `globals` HOC sees as `name_suffix` (same length, or empty
+    /// for all); arrays and internal storage are hidden
+    pub globals_hoc: Vec<bool>,
+    /// ions used, in the order of the kernels' `ions` views
+    pub ions: Vec<IonDep>,
+    /// FUNCTIONs and PROCEDUREs callable from HOC
+    pub functions: Vec<FunctionSpec>,
+    /// NET_RECEIVE argument count (a NetCon's weight vector length)
+    pub weights: usize,
     /// the kernels
     pub kernels: MechanismKernels,
     /// true when the kernels never write `globals`: cell groups with this
@@ -81,6 +166,27 @@ pub struct MechanismSpec {
 }
 
 impl MechanismSpec {
+    /// A spec with no fields, globals, ions or kernels.
+    pub fn new(name: &str, kind: MechanismKind) -> Self {
+        Self {
+            name: name.to_string(),
+            kind,
+            fields: Vec::new(),
+            globals: Vec::new(),
+            globals_hoc: Vec::new(),
+            ions: Vec::new(),
+            functions: Vec::new(),
+            weights: 0,
+            kernels: MechanismKernels::default(),
+            thread_safe: true,
+        }
+    }
+
+    /// Whether HOC sees global `i`.
+    pub fn global_is_hoc(&self, i: usize) -> bool {
+        self.globals_hoc.get(i).copied().unwrap_or(true)
+    }
+
     /// Number of f64 slots per instance.
     pub fn slot_count(&self) -> usize {
         self.fields.iter().map(|f| f.size).sum()

@@ -23,6 +23,10 @@ pub(crate) fn pas_spec() -> MechanismSpec {
             FieldSpec::new("_g", FieldKind::Assigned, 0.0),
         ],
         globals: vec![],
+        globals_hoc: vec![],
+        ions: vec![],
+        functions: vec![],
+        weights: 0,
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -86,6 +90,10 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
             FieldSpec::new("_g", FieldKind::Assigned, 0.0),
         ],
         globals: vec![],
+        globals_hoc: vec![],
+        ions: vec![],
+        functions: vec![],
+        weights: 0,
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

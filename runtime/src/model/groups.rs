@@ -106,6 +106,26 @@ impl Model {
                     ));
                 }
             }
+            for t in 0..nmech {
+                let its = &self.mech_types[t].ion_types;
+                let mut rows = Vec::with_capacity(its.len());
+                for it in its {
+                    let ib = &block.mechs[it.0 as usize];
+                    let mut ion_row = vec![u32::MAX; block.nodes.len()];
+                    for (r, &nr) in ib.node_row.iter().enumerate() {
+                        ion_row[nr as usize] = r as u32;
+                    }
+                    let mut col = Vec::with_capacity(block.mechs[t].count);
+                    for &nr in &block.mechs[t].node_row {
+                        match ion_row[nr as usize] {
+                            u32::MAX => return Err(ModelError::DeletedInstance),
+                            r => col.push(r),
+                        }
+                    }
+                    rows.push(col);
+                }
+                block.mechs[t].ion_rows = rows;
+            }
             block.parent = parent;
             block.cap_rows = cap_rows;
             block.t = self.t;

@@ -62,6 +62,17 @@ impl Model {
         if self.mechanism_type(&spec.name).is_some() {
             return Err(ModelError::DuplicateMechanism(spec.name));
         }
+        if spec.ions.len() > super::solver::MAX_IONS {
+            return Err(ModelError::WrongKind(format!(
+                "{} (uses more than {} ions)",
+                spec.name,
+                super::solver::MAX_IONS
+            )));
+        }
+        let mut ion_types = Vec::new();
+        for dep in &spec.ions {
+            ion_types.push(self.ion_type(&dep.ion, dep.valence)?);
+        }
         let id = MechTypeId(self.mech_types.len() as u32);
         let defaults = spec.slot_defaults();
         let globals = spec.globals.iter().map(|g| g.1).collect();
@@ -70,6 +81,7 @@ impl Model {
             spec,
             defaults,
             globals,
+            ion_types,
         });
         for g in &mut self.groups {
             g.mechs.push(super::store::MechBlock::new(slots));
@@ -128,7 +140,7 @@ impl Model {
     pub(crate) fn is_point_instance(&self, i: InstanceId) -> bool {
         self.instances
             .get(i)
-            .map(|x| self.mech_types[x.mech.0 as usize].spec.kind == MechanismKind::Point)
+            .map(|x| self.mech_types[x.mech.0 as usize].spec.kind.is_point())
             .unwrap_or(false)
     }
 
@@ -167,7 +179,7 @@ impl Model {
         id
     }
 
-    fn instance_on(&self, n: NodeId, t: MechTypeId) -> Result<Option<InstanceId>> {
+    pub(crate) fn instance_on(&self, n: NodeId, t: MechTypeId) -> Result<Option<InstanceId>> {
         for p in &self.node_info(n)?.props {
             if let Prop::Mech(i) = *p {
                 if self.instance_info(i)?.mech == t {
@@ -181,7 +193,7 @@ impl Model {
     /// `insert name`: puts a density mechanism in every segment (no-op if the
     /// first segment already has it, as in NEURON).
     pub fn insert(&mut self, s: SectionId, t: MechTypeId) -> Result<()> {
-        if self.kind_of(t)? != MechanismKind::Density {
+        if !self.kind_of(t)?.is_density() {
             return Err(ModelError::WrongKind(self.mechanism_spec(t)?.name.clone()));
         }
         let nodes = self.sec(s)?.nodes.clone();
@@ -191,6 +203,7 @@ impl Model {
         let defaults = self.mech_types[t.0 as usize].defaults.clone();
         for &n in nodes[..nodes.len() - 1].iter().rev() {
             self.new_instance(t, n, None, &defaults);
+            self.need_ions(t, n)?;
         }
         Ok(())
     }
@@ -222,7 +235,7 @@ impl Model {
     /// Creates a point process at `x` of a section (x = 0 or 1 places it on the
     /// end nodes, as NEURON's `node_exact`).
     pub fn new_point_process(&mut self, t: MechTypeId, s: SectionId, x: f64) -> Result<InstanceId> {
-        if self.kind_of(t)? != MechanismKind::Point {
+        if !self.kind_of(t)?.is_point() {
             return Err(ModelError::WrongKind(self.mechanism_spec(t)?.name.clone()));
         }
         if !(0.0..=1.0).contains(&x) {
@@ -230,7 +243,9 @@ impl Model {
         }
         let node = self.node_exact(s, x)?;
         let defaults = self.mech_types[t.0 as usize].defaults.clone();
-        Ok(self.new_instance(t, node, Some(s), &defaults))
+        let i = self.new_instance(t, node, Some(s), &defaults);
+        self.need_ions(t, node)?;
+        Ok(i)
     }
 
     /// `pp.loc(x)`: moves a point process.
@@ -259,10 +274,12 @@ impl Model {
             .ok_or(ModelError::DeletedNode)?
             .props
             .push(Prop::Mech(i));
+        let mech = self.instance_info(i)?.mech;
         if let Some(info) = self.instances.get_mut(i) {
             info.node = Some(node);
             info.sec = Some(s);
         }
+        self.need_ions(mech, node)?;
         self.structure_changed = true;
         Ok(())
     }

@@ -33,6 +33,7 @@ mod geometry;
 mod groups;
 mod hines;
 pub mod ids;
+mod ions;
 mod mechanisms;
 mod nseg;
 mod pt3d;
@@ -160,6 +161,16 @@ pub enum ModelError {
         /// the offending value [mV]
         value: f64,
     },
+    /// A `VALENCE` that contradicts the ion's.
+    #[error("{ion} ion valence defined differently ({have} and {want})")]
+    IonValence {
+        /// the ion
+        ion: String,
+        /// its valence
+        have: f64,
+        /// the one asked for
+        want: f64,
+    },
     /// `dt` must be positive and finite.
     #[error("dt must be positive, got {0}")]
     BadDt(f64),
@@ -211,6 +222,8 @@ pub(crate) struct MechType {
     pub spec: MechanismSpec,
     pub defaults: Vec<f64>,
     pub globals: Vec<f64>,
+    /// the ion types of `spec.ions`, in order
+    pub ion_types: Vec<MechTypeId>,
 }
 
 /// The cell model and its solver state: sections, nodes, mechanism instances,

@@ -151,8 +151,8 @@ impl Model {
                 let point = self
                     .instances
                     .get(inst)
-                    .map(|i| self.mech_types[i.mech.0 as usize].spec.kind)
-                    == Some(crate::mechanism::MechanismKind::Point);
+                    .map(|i| self.mech_types[i.mech.0 as usize].spec.kind.is_point())
+                    == Some(true);
                 if point {
                     if let Some(i) = self.instances.get_mut(inst) {
                         i.node = None;

@@ -14,7 +14,10 @@
 use super::hines;
 use super::store::CellGroup;
 use super::{MechType, Model, ModelError, Result};
-use crate::mechanism::{Kernel, MechanismView};
+use crate::mechanism::{IonView, Kernel, MechanismView};
+
+/// The most ions one mechanism may use (checked at registration).
+pub(crate) const MAX_IONS: usize = 8;
 
 /// What every group reads while stepping (shared, read-only).
 struct StepContext<'a> {
@@ -60,13 +63,31 @@ impl StepContext<'_> {
     /// Runs one hook of every mechanism type, in type order, on a group.
     fn run(&self, g: &mut CellGroup, hook: Hook) {
         let node_count = g.nodes.len();
-        for (t, mb) in g.mechs.iter_mut().enumerate() {
-            if mb.count == 0 {
+        for t in 0..g.mechs.len() {
+            if g.mechs[t].count == 0 {
                 continue;
             }
             let Some(kernel) = self.kernel(t, hook) else {
                 continue;
             };
+            let mut ions = [IonView {
+                data: std::ptr::null_mut(),
+                stride: 0,
+                index: std::ptr::null(),
+            }; MAX_IONS];
+            let ion_types = &self.mechs[t].ion_types;
+            for (j, it) in ion_types.iter().enumerate() {
+                let ib = &mut g.mechs[it.0 as usize];
+                ions[j] = IonView {
+                    data: ib.data.as_mut_ptr(),
+                    stride: ib.stride,
+                    index: std::ptr::null(),
+                };
+            }
+            let mb = &mut g.mechs[t];
+            for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
+                ions[j].index = rows.as_ptr();
+            }
             let view = MechanismView {
                 count: mb.count,
                 stride: mb.stride,
@@ -77,14 +98,18 @@ impl StepContext<'_> {
                 rhs: g.nodes.rhs.as_mut_ptr(),
                 d: g.nodes.d.as_mut_ptr(),
                 area: g.nodes.area.as_ptr(),
-                ions: std::ptr::null(),
-                ion_count: 0,
+                ions: if ion_types.is_empty() {
+                    std::ptr::null()
+                } else {
+                    ions.as_ptr()
+                },
+                ion_count: ion_types.len(),
                 globals: self.globals.0[t],
                 t: g.t,
                 dt: g.dt,
                 celsius: self.celsius,
                 secondorder: self.secondorder,
-                diam: std::ptr::null(),
+                diam: g.nodes.diam.as_ptr(),
                 host: std::ptr::null_mut(),
                 host_call: None,
             };
@@ -207,6 +232,7 @@ impl Model {
         self.verify_structure()?;
         self.t = 0.0;
         self.dt2groups(true);
+        self.check_tables();
         if let Some(v) = v_init {
             for g in &mut self.groups {
                 g.nodes.v.iter_mut().for_each(|x| *x = v);
@@ -262,11 +288,38 @@ impl Model {
         self.verify_structure()?;
         let t_changed = self.groups.first().is_some_and(|g| g.t != self.t);
         self.dt2groups(t_changed);
+        self.check_tables();
         self.for_each_group(step_group);
         if let Some(g) = self.groups.first() {
             self.t = g.t;
         }
         self.check_finite()
+    }
+
+    /// NEURON's `nrn_thread_table_check`: every type's TABLE hook, once, on
+    /// this thread (it may rebuild tables in the type's globals).
+    pub(crate) fn check_tables(&mut self) {
+        let (celsius, dt, t, secondorder) = (self.celsius, self.dt, self.t, self.secondorder);
+        for m in &mut self.mech_types {
+            let Some(k) = m.spec.kernels.table else {
+                continue;
+            };
+            let view = MechanismView {
+                globals: if m.globals.is_empty() {
+                    std::ptr::null_mut()
+                } else {
+                    m.globals.as_mut_ptr()
+                },
+                celsius,
+                dt,
+                t,
+                secondorder,
+                ..MechanismView::empty()
+            };
+            // SAFETY: a type-wide hook with no instances reads only the
+            // globals and scalars of the view (ABI contract of `table`)
+            unsafe { k(&view) };
+        }
     }
 
     fn check_finite(&self) -> Result<()> {
@@ -283,5 +336,128 @@ impl Model {
             }
         }
         Ok(())
+    }
+}
+
+impl Model {
+    /// Calls a mechanism's FUNCTION or PROCEDURE from HOC on one instance
+    /// (`None`: on scratch data with the type's defaults, as when the
+    /// mechanism is not inserted where HOC calls it).
+    pub fn call_function(
+        &mut self,
+        t: super::MechTypeId,
+        inst: Option<super::InstanceId>,
+        f: crate::mechanism::FunctionKernel,
+        args: &[f64],
+    ) -> Result<f64> {
+        self.verify_structure()?;
+        self.check_tables();
+        let ti = t.0 as usize;
+        if ti >= self.mech_types.len() {
+            return Err(ModelError::UnknownMechanism);
+        }
+        let null_ion = IonView {
+            data: std::ptr::null_mut(),
+            stride: 0,
+            index: std::ptr::null(),
+        };
+        let mut ions = [null_ion; MAX_IONS];
+        let nions = self.mech_types[ti].ion_types.len();
+        let zero_row = [0u32; 1];
+        // scratch storage for a call with no instance (kept alive to the end)
+        let mut scratch = self.mech_types[ti].defaults.clone();
+        let mut ion_scratch: Vec<Vec<f64>> = Vec::new();
+        let (mut sv, mut srhs, mut sd, sarea, sdiam) = ([-65.0], [0.0], [0.0], [100.0], [500.0]);
+        let loc = match inst {
+            Some(i) => {
+                let info = self.instance_info(i)?;
+                if info.mech != t {
+                    return Err(ModelError::UnknownMechanism);
+                }
+                Some(info.loc)
+            }
+            None => None,
+        };
+        let globals = if self.mech_types[ti].globals.is_empty() {
+            std::ptr::null_mut()
+        } else {
+            self.mech_types[ti].globals.as_mut_ptr()
+        };
+        let mut view = MechanismView {
+            globals,
+            t: self.t,
+            dt: self.dt,
+            celsius: self.celsius,
+            secondorder: self.secondorder,
+            ..MechanismView::empty()
+        };
+        let row;
+        match loc {
+            Some(l) if l.block != super::store::LOOSE => {
+                let g = &mut self.groups[l.block as usize];
+                for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
+                    let ib = &mut g.mechs[it.0 as usize];
+                    ions[j].data = ib.data.as_mut_ptr();
+                    ions[j].stride = ib.stride;
+                }
+                let mb = &mut g.mechs[ti];
+                for (j, rows) in mb.ion_rows.iter().enumerate().take(nions) {
+                    ions[j].index = rows.as_ptr();
+                }
+                view.count = mb.count;
+                view.stride = mb.stride;
+                view.data = mb.data.as_mut_ptr();
+                view.node_index = mb.node_row.as_ptr();
+                view.node_count = g.nodes.len();
+                view.v = g.nodes.v.as_ptr();
+                view.rhs = g.nodes.rhs.as_mut_ptr();
+                view.d = g.nodes.d.as_mut_ptr();
+                view.area = g.nodes.area.as_ptr();
+                view.diam = g.nodes.diam.as_ptr();
+                row = l.row as usize;
+            }
+            other => {
+                if let Some(l) = other {
+                    // an unlocated point process: its own values
+                    let b = &self.loose.mechs[ti];
+                    scratch = b.values(l.row as usize);
+                }
+                for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
+                    ion_scratch.push(self.mech_types[it.0 as usize].defaults.clone());
+                    ions[j].data = ion_scratch[j].as_mut_ptr();
+                    ions[j].stride = 1;
+                    ions[j].index = zero_row.as_ptr();
+                }
+                view.count = 1;
+                view.stride = 1;
+                view.data = scratch.as_mut_ptr();
+                view.node_index = zero_row.as_ptr();
+                view.node_count = 1;
+                view.v = sv.as_mut_ptr();
+                view.rhs = srhs.as_mut_ptr();
+                view.d = sd.as_mut_ptr();
+                view.area = sarea.as_ptr();
+                view.diam = sdiam.as_ptr();
+                row = 0;
+            }
+        }
+        if nions > 0 {
+            view.ions = ions.as_ptr();
+            view.ion_count = nions;
+        }
+        // SAFETY: the view describes live arrays of the right lengths (a
+        // group's, or the scratch arrays above, which outlive the call);
+        // row < count; `args` has the function's argument count (checked by
+        // the caller against the spec); the kernel keeps to the ABI.
+        let r = unsafe { f(&view, row, args.as_ptr()) };
+        if let Some(l) = loc {
+            if l.block == super::store::LOOSE {
+                let b = &mut self.loose.mechs[ti];
+                for (k, x) in scratch.iter().enumerate() {
+                    b.set(l.row as usize, k, *x);
+                }
+            }
+        }
+        Ok(r)
     }
 }

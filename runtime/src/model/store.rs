@@ -125,6 +125,9 @@ pub(crate) struct MechBlock {
     pub node_row: Vec<u32>,
     /// owner of each row (dead ids for deleted instances)
     pub ids: Vec<InstanceId>,
+    /// for each ion the type uses, the row of the ion instance on each
+    /// instance's node (set by the group rebuild)
+    pub ion_rows: Vec<Vec<u32>>,
 }
 
 impl MechBlock {

@@ -223,14 +223,27 @@ impl Model {
                     let mut params = Vec::new();
                     let mut slot = 0;
                     for f in &spec.fields {
-                        if f.kind == FieldKind::Parameter {
+                        if f.kind == FieldKind::Parameter && f.hoc {
                             let name = match spec.kind {
                                 MechanismKind::Density => format!("{}_{}", f.name, spec.name),
-                                MechanismKind::Point => f.name.clone(),
+                                _ => f.name.clone(),
                             };
                             params.push((name, values[slot]));
                         }
                         slot += f.size;
+                    }
+                    if spec.kind == MechanismKind::Ion {
+                        // NEURON shows what the style makes a PARAMETER
+                        use crate::mechanism::ion;
+                        let style = values[ion::STYLE] as i32;
+                        let f = |k: usize| (spec.fields[k].name.clone(), values[k]);
+                        if style & 3 == 1 {
+                            params.push(f(ion::CONC_IN));
+                            params.push(f(ion::CONC_OUT));
+                        }
+                        if (style >> 3) & 3 == 1 {
+                            params.insert(0, f(ion::EREV));
+                        }
                     }
                     MechanismInfo {
                         name: spec.name.clone(),
