@@ -98,6 +98,16 @@ impl Model {
             .map(|i| MechTypeId(i as u32))
     }
 
+    /// Number of registered types (ions included).
+    pub fn mechanism_count(&self) -> usize {
+        self.mech_types.len()
+    }
+
+    /// The `k`-th registered type.
+    pub fn mechanism_type_at(&self, k: usize) -> MechTypeId {
+        MechTypeId(k as u32)
+    }
+
     /// The spec of a type.
     pub fn mechanism_spec(&self, t: MechTypeId) -> Result<&MechanismSpec> {
         self.mech_types
@@ -246,6 +256,48 @@ impl Model {
         let i = self.new_instance(t, node, Some(s), &defaults);
         self.need_ions(t, node)?;
         Ok(i)
+    }
+
+    /// Creates a point process with no location (`new NetStim()`, or a point
+    /// process whose section is gone): it keeps its values but takes no part
+    /// in the cable equation.
+    pub fn new_unlocated(&mut self, t: MechTypeId) -> Result<InstanceId> {
+        if !self.kind_of(t)?.is_point() {
+            return Err(ModelError::WrongKind(self.mechanism_spec(t)?.name.clone()));
+        }
+        let values = self.mech_types[t.0 as usize].defaults.clone();
+        let id = self.instances.insert(InstanceInfo {
+            mech: t,
+            node: None,
+            sec: None,
+            loc: Loc {
+                block: LOOSE,
+                row: 0,
+            },
+        });
+        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values);
+        if let Some(i) = self.instances.get_mut(id) {
+            i.loc.row = row;
+        }
+        self.structure_changed = true;
+        Ok(id)
+    }
+
+    /// The instance of density mechanism `t` in the segment at `x` of a
+    /// section, if it is inserted there.
+    pub fn density_instance(
+        &mut self,
+        s: SectionId,
+        x: f64,
+        t: MechTypeId,
+    ) -> Result<Option<InstanceId>> {
+        let n = self.segment_node(s, x)?;
+        self.instance_on(n, t)
+    }
+
+    /// The mechanism type of an instance.
+    pub fn instance_type(&self, i: InstanceId) -> Result<MechTypeId> {
+        Ok(self.instance_info(i)?.mech)
     }
 
     /// `pp.loc(x)`: moves a point process.

@@ -17,6 +17,10 @@ pub struct NrnHost {
     pub model: Rc<RefCell<Model>>,
     handles: RefCell<Vec<SectionId>>,
     by_id: RefCell<HashMap<SectionId, u64>>,
+    /// mechanism variables by VM number (see [`super::mechs::MECH_VAR_BASE`])
+    pub(crate) mech_vars: RefCell<Vec<super::mechs::MechVar>>,
+    /// compiled code of the installed mechanisms (kept alive with the model)
+    pub(crate) code: RefCell<Vec<Box<dyn std::any::Any>>>,
 }
 
 impl Default for NrnHost {
@@ -39,6 +43,8 @@ impl NrnHost {
             model: Rc::new(RefCell::new(Model::new())),
             handles: RefCell::new(Vec::new()),
             by_id: RefCell::new(HashMap::new()),
+            mech_vars: RefCell::new(Vec::new()),
+            code: RefCell::new(Vec::new()),
         }
     }
 
@@ -95,6 +101,15 @@ impl NrnHost {
     }
 }
 
+/// A pointer to a model variable that stays valid as long as the variable
+/// exists (then reading it is a clear error).
+pub(crate) fn var_ptr(model: &Rc<RefCell<Model>>, r: VarRef) -> Rc<dyn DoubleHandle> {
+    Rc::new(ModelPtr {
+        model: model.clone(),
+        target: PtrTarget::Var(r),
+    })
+}
+
 /// A pointer to a model variable (`&v(0.5)`), or to a simulation global.
 struct ModelPtr {
     model: Rc<RefCell<Model>>,
@@ -104,6 +119,7 @@ struct ModelPtr {
 #[derive(Clone, Copy)]
 enum PtrTarget {
     Var(VarRef),
+    MechGlobal(nerve_runtime::model::MechTypeId, usize),
     Global(u32),
     Section(SectionId, u32),
 }
@@ -116,6 +132,7 @@ impl DoubleHandle for ModelPtr {
             .map_err(|_| HocError::msg("internal: the model is in use"))?;
         match self.target {
             PtrTarget::Var(r) => m.get(r).map_err(merr),
+            PtrTarget::MechGlobal(t, i) => Ok(m.globals(t).map_err(merr)?[i]),
             PtrTarget::Global(id) => Ok(global_get(&m, id)),
             PtrTarget::Section(s, id) => section_get(&mut m, s, id),
         }
@@ -128,6 +145,7 @@ impl DoubleHandle for ModelPtr {
             .map_err(|_| HocError::msg("internal: the model is in use"))?;
         match self.target {
             PtrTarget::Var(r) => m.set(r, value).map_err(merr),
+            PtrTarget::MechGlobal(t, i) => m.set_global(t, i, value).map_err(merr),
             PtrTarget::Global(id) => global_set(&mut m, id, value),
             PtrTarget::Section(s, id) => section_set(&mut m, s, id, value),
         }
@@ -231,6 +249,10 @@ impl SectionHost for NrnHost {
     }
 
     fn get(&self, v: RangeSym, s: Option<SecHandle>, x: Option<f64>) -> Result<f64, HocError> {
+        if let Some(mv) = self.mech_var(v.id) {
+            let s = s.map(|s| self.id(s)).transpose()?;
+            return super::mechs::get(self, mv, s, x);
+        }
         let mut m = self.m()?;
         let Some(s) = s else {
             return Ok(global_get(&m, v.id));
@@ -252,6 +274,10 @@ impl SectionHost for NrnHost {
         x: Option<f64>,
         value: f64,
     ) -> Result<(), HocError> {
+        if let Some(mv) = self.mech_var(v.id) {
+            let s = s.map(|s| self.id(s)).transpose()?;
+            return super::mechs::set(self, mv, s, x, value);
+        }
         let mut m = self.m()?;
         let Some(s) = s else {
             return global_set(&mut m, v.id, value);
@@ -276,9 +302,18 @@ impl SectionHost for NrnHost {
         s: Option<SecHandle>,
         x: Option<f64>,
     ) -> Result<Rc<dyn DoubleHandle>, HocError> {
-        let target = match s {
-            None => PtrTarget::Global(v.id),
-            Some(s) => {
+        let target = match (self.mech_var(v.id), s) {
+            (Some(super::mechs::MechVar::Global { mech, index }), _) => {
+                PtrTarget::MechGlobal(mech, index)
+            }
+            (Some(super::mechs::MechVar::Range { mech, slot }), Some(s)) => PtrTarget::Var(
+                self.m()?
+                    .var_ref(self.id(s)?, x.unwrap_or(0.5), RangeVar::Mech { mech, slot })
+                    .map_err(merr)?,
+            ),
+            (Some(_), None) => return Err(HocError::msg("a range variable needs a section")),
+            (None, None) => PtrTarget::Global(v.id),
+            (None, Some(s)) => {
                 let s = self.id(s)?;
                 match v.id {
                     var::L | var::NSEG | var::RA | var::RALLBRANCH => PtrTarget::Section(s, v.id),
@@ -314,9 +349,7 @@ impl SectionHost for NrnHost {
         let s = self.id(s)?;
         let mut m = self.m()?;
         let Some(t) = m.mechanism_type(name) else {
-            return Err(HocError::msg(format!(
-                "mechanism {name} is not available (nerve cannot compile mechanisms yet)"
-            )));
+            return Err(HocError::msg(format!("{name} is not a MECHANISM")));
         };
         if insert {
             m.insert(s, t).map_err(merr)

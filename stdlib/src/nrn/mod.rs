@@ -13,6 +13,7 @@
 
 mod host;
 mod lists;
+pub mod mechs;
 pub(crate) mod point;
 mod pt3d;
 // NEURON 9 matches section names with std::regex (egrep), as StringFunctions
@@ -105,6 +106,7 @@ pub fn register(interp: &mut Interpreter) {
     pt3d::register(interp);
     lists::register(interp);
     solver::register(interp);
+    mechs::register(interp);
     // Point processes come with the NMODL compiler; until then the standard
     // ones say so instead of being unknown names.
     for name in [
@@ -125,5 +127,7 @@ pub fn register(interp: &mut Interpreter) {
     }
 }
 
+#[cfg(test)]
+mod mechs_tests;
 #[cfg(test)]
 mod tests;

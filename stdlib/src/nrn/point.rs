@@ -3,20 +3,36 @@
 //! (The classes themselves are registered when a mechanism is loaded.)
 
 use nerve_runtime::hoc::Object;
-use nerve_runtime::model::{InstanceId, MechTypeId};
+use nerve_runtime::model::{InstanceId, MechTypeId, Model};
+use std::cell::RefCell;
+use std::rc::Weak;
 
-/// The native payload of a point-process object (`new IClamp(0.5)`).
-#[derive(Clone, Copy, Debug)]
+/// The native payload of a point-process object (`new IClamp(0.5)`); the
+/// instance goes with the object.
+#[derive(Debug)]
 pub(crate) struct PointProcess {
     /// its mechanism type
+    #[allow(dead_code)] // for NetCon (events)
     pub mech: MechTypeId,
     /// its instance in the model (`None` once the model dropped it)
     pub instance: Option<InstanceId>,
+    /// the model the instance lives in
+    pub model: Weak<RefCell<Model>>,
+}
+
+impl Drop for PointProcess {
+    fn drop(&mut self) {
+        if let (Some(i), Some(m)) = (self.instance.take(), self.model.upgrade()) {
+            if let Ok(mut m) = m.try_borrow_mut() {
+                let _ = m.delete_point_process(i);
+            }
+        }
+    }
 }
 
 /// The model instance of a point-process object, or `None` if `obj` is not a
 /// point process.
-#[allow(dead_code)]
+#[allow(dead_code)] // for NetCon (events)
 pub(crate) fn point_instance(obj: &Object) -> Option<(MechTypeId, InstanceId)> {
     let p = obj.native::<PointProcess>().ok()?;
     Some((p.mech, p.instance?))

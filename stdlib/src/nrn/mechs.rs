@@ -1,0 +1,516 @@
+//! Mechanisms in HOC: installing a compiled mechanism (its IR for the names,
+//! its kernels for the model) makes `insert name` work and declares the
+//! names NEURON declares for it:
+//! * a density mechanism: range variables `x_name` (`gnabar_hh`,
+//!   `sec.m_hh(0.5)`, `&ina(0.5)`), GLOBALs `x_name`, functions
+//!   `f_name(args)` run on the instance at the accessed section's middle;
+//! * a point process or artificial cell: a class `Name` whose objects have
+//!   its range variables as properties, `loc`, `get_loc`, `has_loc`, and
+//!   its functions as methods;
+//! * an ion it uses (first time): `eX`, `Xi`, `Xo`, `iX`, `diX_dv_` and
+//!   the globals `Xi0_X_ion`, `Xo0_X_ion`.
+
+use super::host::var_ptr;
+use super::point::PointProcess;
+use super::{cas, host, merr, model, NrnHost};
+use nerve_compiler::nmodl::ir::{self, IonField, MechIr, MechKind, VarRole};
+use nerve_runtime::hoc::{
+    class::PropertyN, ClassBuilder, HocError, Interpreter, Property, RangeKind, RangeSym, Value,
+};
+use nerve_runtime::mechanism::{
+    FieldKind, FieldSpec, FunctionKernel, FunctionSpec, IonDep, MechanismKernels, MechanismKind,
+    MechanismSpec,
+};
+use nerve_runtime::model::{MechTypeId, VarRef};
+use std::any::Any;
+use std::rc::Rc;
+
+/// Range-variable numbers from here on name mechanism variables (below are
+/// the section and simulation variables of [`super::var`]).
+pub(crate) const MECH_VAR_BASE: u32 = 1000;
+
+/// What a mechanism variable number stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MechVar {
+    /// slot `slot` of each instance of a density mechanism (or ion)
+    Range { mech: MechTypeId, slot: usize },
+    /// GLOBAL `index` of a type
+    Global { mech: MechTypeId, index: usize },
+}
+
+/// The compiled code of a mechanism: the kernels, the HOC-callable entries
+/// of its functions (by IR function index), and whatever keeps the code
+/// alive (the JIT module).
+pub struct KernelSet {
+    /// the hooks
+    pub kernels: MechanismKernels,
+    /// per IR function, its HOC entry (`None` when not callable from HOC)
+    pub functions: Vec<Option<FunctionKernel>>,
+    /// dropped when the interpreter's model goes (frees the machine code)
+    pub keep: Box<dyn Any>,
+}
+
+fn field_kind(r: VarRole) -> FieldKind {
+    match r {
+        VarRole::Parameter => FieldKind::Parameter,
+        VarRole::State => FieldKind::State,
+        VarRole::Assigned | VarRole::Internal => FieldKind::Assigned,
+    }
+}
+
+/// The model's spec for a lowered mechanism and its code.
+pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
+    let kind = match ir.kind {
+        MechKind::Density => MechanismKind::Density,
+        MechKind::Point => MechanismKind::Point,
+        MechKind::Artificial => MechanismKind::Artificial,
+    };
+    let mut spec = MechanismSpec::new(&ir.name, kind);
+    spec.fields = ir
+        .slots
+        .iter()
+        .map(|s| FieldSpec {
+            name: s.name.clone(),
+            kind: field_kind(s.role),
+            default: s.default,
+            size: s.size,
+            hoc: s.hoc,
+        })
+        .collect();
+    for g in &ir.globals {
+        for k in 0..g.size {
+            let name = if g.size == 1 {
+                g.name.clone()
+            } else {
+                format!("{}[{k}]", g.name)
+            };
+            spec.globals.push((name, g.default));
+            spec.globals_hoc.push(g.hoc && g.size == 1);
+        }
+    }
+    spec.ions = ir
+        .ions
+        .iter()
+        .map(|d| {
+            let conc_field = |f: &IonField| matches!(f, IonField::ConcIn | IonField::ConcOut);
+            let conc = if d.writes.iter().any(conc_field) {
+                3
+            } else if d.reads.iter().any(conc_field) {
+                1
+            } else {
+                0
+            };
+            let rev = if d.writes.contains(&IonField::Erev) {
+                3
+            } else if d.reads.contains(&IonField::Erev) {
+                1
+            } else {
+                0
+            };
+            IonDep {
+                ion: d.name.clone(),
+                valence: d.valence,
+                conc,
+                rev,
+            }
+        })
+        .collect();
+    spec.functions = ir
+        .functions
+        .iter()
+        .zip(&ks.functions)
+        .filter_map(|(f, k)| {
+            Some(FunctionSpec {
+                name: f.name.clone(),
+                args: f.args,
+                returns_value: f.returns_value,
+                kernel: (*k)?,
+            })
+        })
+        .collect();
+    spec.weights = ir.weights;
+    spec.kernels = ks.kernels;
+    spec.thread_safe = ir.thread_safe;
+    spec
+}
+
+impl NrnHost {
+    /// Numbers a mechanism variable for the VM.
+    fn new_mech_var(&self, v: MechVar) -> u32 {
+        let mut vars = self.mech_vars.borrow_mut();
+        vars.push(v);
+        MECH_VAR_BASE + vars.len() as u32 - 1
+    }
+
+    /// The mechanism variable behind a VM number.
+    pub(crate) fn mech_var(&self, id: u32) -> Option<MechVar> {
+        let k = id.checked_sub(MECH_VAR_BASE)?;
+        self.mech_vars.borrow().get(k as usize).copied()
+    }
+}
+
+/// Declares the HOC names of a density mechanism or ion type: its visible
+/// fields as range variables (`name` + `suffix`) and its visible globals.
+fn declare_range_names(interp: &mut Interpreter, h: &NrnHost, t: MechTypeId, suffix: &str) {
+    let spec = match h.model.borrow().mechanism_spec(t) {
+        Ok(s) => s.clone(),
+        Err(_) => return,
+    };
+    let mut slot = 0;
+    for f in &spec.fields {
+        if f.hoc && f.size == 1 {
+            let id = h.new_mech_var(MechVar::Range { mech: t, slot });
+            interp.register_range(
+                &format!("{}{suffix}", f.name),
+                RangeSym {
+                    id,
+                    kind: RangeKind::Range,
+                },
+            );
+        }
+        slot += f.size;
+    }
+    declare_globals(interp, h, t, &spec);
+}
+
+fn declare_globals(interp: &mut Interpreter, h: &NrnHost, t: MechTypeId, spec: &MechanismSpec) {
+    for (index, (name, _)) in spec.globals.iter().enumerate() {
+        if spec.global_is_hoc(index) {
+            let id = h.new_mech_var(MechVar::Global { mech: t, index });
+            interp.register_range(
+                &format!("{name}_{}", spec.name),
+                RangeSym {
+                    id,
+                    kind: RangeKind::Global,
+                },
+            );
+        }
+    }
+}
+
+/// Installs a compiled mechanism: registers its type in the model (and the
+/// types of the ions it uses) and declares its HOC names.
+pub fn install(
+    interp: &mut Interpreter,
+    ir: &MechIr,
+    ks: KernelSet,
+) -> Result<MechTypeId, HocError> {
+    let h = host(interp)?;
+    let spec = spec_of(ir, &ks);
+    let before = model(&h)?.mechanism_count();
+    // SAFETY: the kernels come from the JIT, which compiles them to the ABI
+    // contract from the IR (only the arrays each hook may touch).
+    let t = unsafe { model(&h)?.register_mechanism(spec) }.map_err(merr)?;
+    h.code.borrow_mut().push(ks.keep);
+    // ions registered on the way (they come before the mechanism)
+    let after = model(&h)?.mechanism_count();
+    for k in before..after {
+        let it = model(&h)?.mechanism_type_at(k);
+        if it != t {
+            declare_range_names(interp, &h, it, "");
+        }
+    }
+    match ir.kind {
+        MechKind::Density => {
+            declare_range_names(interp, &h, t, &format!("_{}", ir.name));
+            declare_functions(interp, &h, t, ir);
+        }
+        MechKind::Point | MechKind::Artificial => {
+            let spec = model(&h)?.mechanism_spec(t).map_err(merr)?.clone();
+            declare_globals(interp, &h, t, &spec);
+            declare_functions(interp, &h, t, ir);
+            point_class(&h, t, ir, &spec).register(interp);
+        }
+    }
+    Ok(t)
+}
+
+/// FUNCTIONs and PROCEDUREs as HOC functions `name_suffix(args)`, run on
+/// the instance in the middle of the accessed section (scratch values when
+/// the mechanism is not there, or for point processes).
+fn declare_functions(interp: &mut Interpreter, h: &Rc<NrnHost>, t: MechTypeId, ir: &MechIr) {
+    let spec = match h.model.borrow().mechanism_spec(t) {
+        Ok(s) => s.clone(),
+        Err(_) => return,
+    };
+    let density = ir.kind == MechKind::Density;
+    for f in spec.functions {
+        let name = format!("{}_{}", f.name, ir.name);
+        interp.register_fn(&name, move |i, a| {
+            let args = function_args(a, &f)?;
+            let inst = if density {
+                match cas(i) {
+                    Ok((h, s)) => model(&h)?.density_instance(s, 0.5, t).map_err(merr)?,
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
+            let h = host(i)?;
+            let r = model(&h)?
+                .call_function(t, inst, f.kernel, &args)
+                .map_err(merr)?;
+            Ok(Value::Num(r))
+        });
+    }
+}
+
+fn function_args(a: &nerve_runtime::hoc::Args, f: &FunctionSpec) -> Result<Vec<f64>, HocError> {
+    if a.len() < f.args {
+        return Err(HocError::msg(format!(
+            "{}: not enough arguments ({} given, {} needed)",
+            a.name(),
+            a.len(),
+            f.args
+        )));
+    }
+    (0..f.args).map(|k| a.num(k)).collect()
+}
+
+/// The model instance of a point-process object, or a clear error.
+fn instance_of(o: &nerve_runtime::hoc::Obj) -> Result<nerve_runtime::model::InstanceId, HocError> {
+    let p = o.native::<PointProcess>()?;
+    p.instance
+        .ok_or_else(|| HocError::msg(format!("{} has been deleted", o.name())))
+}
+
+/// The HOC class of a point process or artificial cell.
+fn point_class(
+    h: &Rc<NrnHost>,
+    t: MechTypeId,
+    ir: &MechIr,
+    spec: &MechanismSpec,
+) -> ClassBuilder<PointProcess> {
+    let hh = Rc::downgrade(&h.model);
+    let mut b = ClassBuilder::new(&ir.name, move |i, a| {
+        let h = host(i)?;
+        let inst = if a.is_empty() {
+            model(&h)?.new_unlocated(t).map_err(merr)?
+        } else {
+            let x = a.num(0)?;
+            let (h, s) = cas(i)?;
+            let r = model(&h)?.new_point_process(t, s, x).map_err(merr)?;
+            r
+        };
+        Ok(PointProcess {
+            mech: t,
+            instance: Some(inst),
+            model: hh.clone(),
+        })
+    });
+    for (k, s) in ir.slots.iter().enumerate() {
+        if !s.hoc {
+            continue;
+        }
+        let slot = ir.slot_offset(k);
+        let size = s.size;
+        let model_rc = h.model.clone();
+        let get_m = model_rc.clone();
+        let set_m = model_rc.clone();
+        let ptr_m = model_rc.clone();
+        if size == 1 {
+            b = b.property(
+                &s.name,
+                Property {
+                    get: Rc::new(move |_, o, _| {
+                        let i = instance_of(o)?;
+                        let mut m = get_m.borrow_mut();
+                        Ok(Value::Num(m.get(VarRef::Instance(i, slot)).map_err(merr)?))
+                    }),
+                    set: Some(Rc::new(move |_, o, _, v| {
+                        let i = instance_of(o)?;
+                        let x = match v {
+                            Value::Num(x) => x,
+                            other => {
+                                return Err(HocError::msg(format!(
+                                    "a number is needed, not {}",
+                                    other.type_name()
+                                )))
+                            }
+                        };
+                        set_m
+                            .borrow_mut()
+                            .set(VarRef::Instance(i, slot), x)
+                            .map_err(merr)
+                    })),
+                    ptr: Some(Rc::new(move |o, _| {
+                        let i = instance_of(o)?;
+                        Ok(nerve_runtime::hoc::value::Ptr::Handle(var_ptr(
+                            &ptr_m,
+                            VarRef::Instance(i, slot),
+                        )))
+                    })),
+                },
+            );
+        } else {
+            let check = move |idx: &[f64]| -> Result<usize, HocError> {
+                let k = idx.first().copied().unwrap_or(0.0);
+                if k < 0.0 || k as usize >= size {
+                    return Err(HocError::msg(format!(
+                        "subscript {k} out of range (size {size})"
+                    )));
+                }
+                Ok(slot + k as usize)
+            };
+            b = b.property_n(
+                &s.name,
+                PropertyN {
+                    get: Rc::new(move |_, o, idx| {
+                        let i = instance_of(o)?;
+                        let sl = check(idx)?;
+                        get_m
+                            .borrow_mut()
+                            .get(VarRef::Instance(i, sl))
+                            .map_err(merr)
+                    }),
+                    set: Some(Rc::new(move |_, o, idx, x| {
+                        let i = instance_of(o)?;
+                        let sl = check(idx)?;
+                        set_m
+                            .borrow_mut()
+                            .set(VarRef::Instance(i, sl), x)
+                            .map_err(merr)
+                    })),
+                    ptr: Some(Rc::new(move |_, o, idx| {
+                        let i = instance_of(o)?;
+                        let sl = check(idx)?;
+                        Ok(nerve_runtime::hoc::value::Ptr::Handle(var_ptr(
+                            &ptr_m,
+                            VarRef::Instance(i, sl),
+                        )))
+                    })),
+                },
+            );
+        }
+    }
+    b = b
+        .method("loc", move |i, o, a| {
+            a.expect_count(1, 1)?;
+            let x = a.num(0)?;
+            let inst = instance_of(o)?;
+            let (h, s) = cas(i)?;
+            let mut m = model(&h)?;
+            m.locate_point_process(inst, s, x).map_err(merr)?;
+            let (_, x) = m.point_process_location(inst).map_err(merr)?;
+            Ok(Value::Num(x))
+        })
+        .method("get_loc", |i, o, a| {
+            a.expect_count(0, 0)?;
+            let inst = instance_of(o)?;
+            let h = host(i)?;
+            let (s, x) = model(&h)?.point_process_location(inst).map_err(merr)?;
+            i.push_section(h.handle(s));
+            Ok(Value::Num(x))
+        })
+        .method("has_loc", |i, o, a| {
+            a.expect_count(0, 0)?;
+            let inst = instance_of(o)?;
+            let h = host(i)?;
+            let located = model(&h)?.point_process_location(inst).is_ok();
+            Ok(Value::Num(if located { 1.0 } else { 0.0 }))
+        });
+    for f in &spec.functions {
+        let f = f.clone();
+        b = b.method(&f.name.clone(), move |i, o, a| {
+            let inst = instance_of(o)?;
+            let args = function_args(a, &f)?;
+            let h = host(i)?;
+            let r = model(&h)?
+                .call_function(t, Some(inst), f.kernel, &args)
+                .map_err(merr)?;
+            Ok(Value::Num(r))
+        });
+    }
+    b
+}
+
+/// Reads a mechanism variable (the VM's `get` for numbers from
+/// [`MECH_VAR_BASE`]).
+pub(crate) fn get(
+    h: &NrnHost,
+    var: MechVar,
+    s: Option<nerve_runtime::model::SectionId>,
+    x: Option<f64>,
+) -> Result<f64, HocError> {
+    let mut m = h
+        .model
+        .try_borrow_mut()
+        .map_err(|_| HocError::msg("internal: the model is in use"))?;
+    match (var, s) {
+        (MechVar::Global { mech, index }, _) => Ok(m.globals(mech).map_err(merr)?[index]),
+        (MechVar::Range { mech, slot }, Some(s)) => {
+            let r = m
+                .var_ref(
+                    s,
+                    x.unwrap_or(0.5),
+                    nerve_runtime::model::RangeVar::Mech { mech, slot },
+                )
+                .map_err(merr)?;
+            m.get(r).map_err(merr)
+        }
+        (MechVar::Range { .. }, None) => Err(HocError::msg("a range variable needs a section")),
+    }
+}
+
+/// Writes a mechanism variable; a range variable without `x` is set in every
+/// segment of the section.
+pub(crate) fn set(
+    h: &NrnHost,
+    var: MechVar,
+    s: Option<nerve_runtime::model::SectionId>,
+    x: Option<f64>,
+    value: f64,
+) -> Result<(), HocError> {
+    let mut m = h
+        .model
+        .try_borrow_mut()
+        .map_err(|_| HocError::msg("internal: the model is in use"))?;
+    match (var, s, x) {
+        (MechVar::Global { mech, index }, _, _) => m.set_global(mech, index, value).map_err(merr),
+        (MechVar::Range { mech, slot }, Some(s), None) => {
+            m.set_mech_all(s, mech, slot, value).map_err(merr)
+        }
+        (MechVar::Range { mech, slot }, Some(s), Some(x)) => {
+            let r = m
+                .var_ref(s, x, nerve_runtime::model::RangeVar::Mech { mech, slot })
+                .map_err(merr)?;
+            m.set(r, value).map_err(merr)
+        }
+        (MechVar::Range { .. }, None, _) => Err(HocError::msg("a range variable needs a section")),
+    }
+}
+
+/// The IR's view of an ion field as the runtime's slot (same order).
+#[allow(dead_code)]
+pub(crate) fn ion_slot(f: ir::IonField) -> usize {
+    use nerve_runtime::mechanism::ion;
+    match f {
+        IonField::Erev => ion::EREV,
+        IonField::ConcIn => ion::CONC_IN,
+        IonField::ConcOut => ion::CONC_OUT,
+        IonField::Current => ion::CURRENT,
+        IonField::DCurrentDv => ion::DCURRENT_DV,
+    }
+}
+
+/// Registers the mechanism built-ins that do not depend on a mechanism.
+pub(crate) fn register(interp: &mut Interpreter) {
+    // ion_style("X_ion" [, c_style, e_style, einit, eadvance, cinit])
+    interp.register_fn("ion_style", |i, a| {
+        if a.len() != 1 && a.len() != 6 {
+            return Err(HocError::msg(
+                "ion_style: takes the ion name, then optionally c_style, e_style, einit, eadvance, cinit",
+            ));
+        }
+        let name = a.str(0)?;
+        let new = if a.len() == 6 {
+            let n = |k| a.num(k).map(|x| x as i32);
+            Some(n(1)? + 8 * n(2)? + 32 * n(3)? + 64 * n(4)? + 4 * n(5)?)
+        } else {
+            None
+        };
+        let (h, s) = cas(i)?;
+        let r = model(&h)?.ion_style(s, &name, new).map_err(merr)?;
+        Ok(Value::Num(r))
+    });
+}

@@ -1,0 +1,148 @@
+//! Tests of the mechanism binding with hand-written Rust kernels standing in
+//! for the JIT: names, insert, range variables, globals, point-process
+//! objects, ions and function calls from HOC.
+
+use super::mechs::{install, KernelSet};
+use crate::list::testutil::interp;
+use nerve_compiler::nmodl::ir::*;
+use nerve_runtime::mechanism::{MechanismKernels, MechanismView};
+
+fn slot(name: &str, role: VarRole, default: f64, hoc: bool) -> SlotDecl {
+    SlotDecl {
+        name: name.into(),
+        role,
+        size: 1,
+        default,
+        hoc,
+        unit: None,
+    }
+}
+
+/// `nal`: i = g (v - ena) written to ina; slots g, ina(hidden copy), v.
+unsafe extern "C" fn nal_cur(view: *const MechanismView) {
+    let v = unsafe { &*view };
+    let ion = unsafe { &*v.ions };
+    for i in 0..v.count {
+        unsafe {
+            let node = *v.node_index.add(i) as usize;
+            let j = *ion.index.add(i) as usize;
+            let g = *v.data.add(i);
+            let ina = g * (*v.v.add(node) - *ion.data.add(j));
+            *ion.data.add(3 * ion.stride + j) += ina;
+            *v.rhs.add(node) -= ina;
+            *v.data.add(v.stride + i) = ina;
+        }
+    }
+}
+
+/// `twice_nal(x)` = 2 x g
+unsafe extern "C" fn nal_twice(view: *const MechanismView, i: usize, args: *const f64) -> f64 {
+    unsafe { 2.0 * *args * *(*view).data.add(i) }
+}
+
+fn nal() -> (MechIr, KernelSet) {
+    let ir = MechIr {
+        name: "nal".into(),
+        kind: MechKind::Density,
+        slots: vec![
+            slot("g", VarRole::Parameter, 0.001, true),
+            slot("ina", VarRole::Assigned, 0.0, false),
+        ],
+        globals: vec![GlobalDecl {
+            name: "k".into(),
+            role: VarRole::Parameter,
+            size: 1,
+            default: 3.0,
+            hoc: true,
+        }],
+        ions: vec![IonDecl {
+            name: "na".into(),
+            valence: None,
+            reads: vec![IonField::Erev],
+            writes: vec![IonField::Current],
+        }],
+        functions: vec![Function {
+            name: "twice".into(),
+            args: 1,
+            locals: 0,
+            returns_value: true,
+            hoc: true,
+            body: vec![],
+        }],
+        kernels: Kernels::default(),
+        weights: 0,
+        electrode_current: false,
+        thread_safe: true,
+    };
+    let ks = KernelSet {
+        kernels: MechanismKernels {
+            cur: Some(nal_cur),
+            ..MechanismKernels::default()
+        },
+        functions: vec![Some(nal_twice)],
+        keep: Box::new(()),
+    };
+    (ir, ks)
+}
+
+fn pp() -> (MechIr, KernelSet) {
+    let ir = MechIr {
+        name: "Pp".into(),
+        kind: MechKind::Point,
+        slots: vec![
+            slot("amp", VarRole::Parameter, 0.5, true),
+            slot("i", VarRole::Assigned, 0.0, true),
+        ],
+        globals: vec![],
+        ions: vec![],
+        functions: vec![],
+        kernels: Kernels::default(),
+        weights: 0,
+        electrode_current: true,
+        thread_safe: true,
+    };
+    let ks = KernelSet {
+        kernels: MechanismKernels::default(),
+        functions: vec![],
+        keep: Box::new(()),
+    };
+    (ir, ks)
+}
+
+fn run(src: &str) -> String {
+    let (mut i, buf) = interp();
+    let (ir, ks) = nal();
+    install(&mut i, &ir, ks).unwrap();
+    let (ir, ks) = pp();
+    install(&mut i, &ir, ks).unwrap();
+    if let Err(e) = i.run_source("test", src) {
+        panic!("{}", e.render());
+    }
+    i.flush();
+    let out = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    out
+}
+
+#[test]
+fn density_names_insert_and_ions() {
+    let o = run("create soma\nsoma { nseg = 3 insert nal g_nal = 0.002 }\n\
+                 soma.g_nal(0.1) = 0.004\n\
+                 print soma.g_nal(0.1), soma.g_nal(0.5), k_nal, ena, ion_style(\"na_ion\")\n\
+                 {finitialize(-65)}\nprint ina(0.5), soma.ina(0.1)\n\
+                 print twice_nal(10)\n\
+                 soma psection()\n");
+    assert_eq!(
+        o,
+        "0.004 0.002 3 50 8 \n-0.23 -0.46 \n0.04 \nsoma { nseg=3  L=100  Ra=35.4\n\t/*location 0 attached to cell 0*/\n\t/* First segment only */\n\tinsert capacitance { cm=1}\n\tinsert morphology { diam=500}\n\tinsert nal { g_nal=0.004}\n\tinsert na_ion { ena=50}\n}\n"
+    );
+}
+
+#[test]
+fn point_processes_are_objects() {
+    let o = run(
+        "create soma\nobjref p, q\nsoma p = new Pp(0.3)\nprint p, p.amp\np.amp = 2\n\
+                 print p.amp, p.has_loc(), p.get_loc(), secname()\n{pop_section()}\n\
+                 q = new Pp()\nprint q.has_loc()\n",
+    );
+    assert_eq!(o, "Pp[0] 0.5 \n2 1 0.5 soma\n0 \n");
+}
