@@ -245,6 +245,7 @@ impl Model {
             ctx.run(g, Hook::Init);
             setup_tree_matrix(ctx, g);
         });
+        self.init_unlocated();
         Ok(())
     }
 
@@ -294,6 +295,43 @@ impl Model {
             self.t = g.t;
         }
         self.check_finite()
+    }
+
+    /// INITIAL of artificial cells with no location (`new NetStim()`): they
+    /// wait in the loose block, outside every group, with no node.
+    fn init_unlocated(&mut self) {
+        let (celsius, dt, secondorder) = (self.celsius, self.dt, self.secondorder);
+        for t in 0..self.loose.mechs.len() {
+            let m = &mut self.mech_types[t];
+            if m.spec.kind != crate::mechanism::MechanismKind::Artificial {
+                continue;
+            }
+            let Some(k) = m.spec.kernels.init else {
+                continue;
+            };
+            let mb = &mut self.loose.mechs[t];
+            if mb.count == 0 {
+                continue;
+            }
+            let view = MechanismView {
+                count: mb.count,
+                stride: mb.stride,
+                data: mb.data.as_mut_ptr(),
+                globals: if m.globals.is_empty() {
+                    std::ptr::null_mut()
+                } else {
+                    m.globals.as_mut_ptr()
+                },
+                celsius,
+                secondorder,
+                dt,
+                ..MechanismView::empty()
+            };
+            // SAFETY: an artificial cell's kernels touch no node or ion data
+            // (the IR of an ARTIFICIAL_CELL has none); the view's data holds
+            // `slots * stride` values with count <= stride.
+            unsafe { k(&view) };
+        }
     }
 
     /// NEURON's `nrn_thread_table_check`: every type's TABLE hook, once, on
