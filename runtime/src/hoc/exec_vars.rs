@@ -98,6 +98,12 @@ impl Interpreter {
                     self.var_name(v)
                 )))
             }
+            Sym::Mechanism => {
+                return Err(HocError::msg(format!(
+                    "{} is a mechanism, not a value",
+                    self.var_name(v)
+                )))
+            }
         })
     }
 

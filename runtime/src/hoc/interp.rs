@@ -185,6 +185,17 @@ impl Interpreter {
         self.symbols[id].builtin = true;
     }
 
+    /// Declares a mechanism name (`hh`): `insert` takes it, `name_declared`
+    /// knows it, and it cannot be used as a value. A name already bound to
+    /// something else (a point process's class) is left alone.
+    pub fn register_mechanism_name(&mut self, name: &str) {
+        let id = self.global_id(name);
+        if matches!(self.symbols[id].sym, Sym::Undef) {
+            self.symbols[id].sym = Sym::Mechanism;
+            self.symbols[id].builtin = true;
+        }
+    }
+
     /// Registers a built-in double variable (visible inside templates too)
     /// and returns its cell, which the host may read and write directly.
     pub fn register_var(&mut self, name: &str, value: f64) -> Rc<Cell<f64>> {

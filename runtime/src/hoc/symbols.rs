@@ -45,6 +45,9 @@ pub enum Sym {
     /// A variable owned by the section host: a section property (`L`), a
     /// range variable (`v`), or a simulation global (`t`).
     Range(RangeSym),
+    /// The name of a mechanism (`hh`, `pas`, `na_ion`): what `insert`
+    /// takes; not a value.
+    Mechanism,
 }
 
 impl Sym {
@@ -107,6 +110,7 @@ impl Sym {
             Sym::Class(_) => "a template",
             Sym::Sections(_) => "a section",
             Sym::Range(_) => "a section or range variable",
+            Sym::Mechanism => "a mechanism",
         }
     }
 }

@@ -207,11 +207,14 @@ pub fn install(
     for k in before..after {
         let it = model(&h)?.mechanism_type_at(k);
         if it != t {
+            let name = model(&h)?.mechanism_spec(it).map_err(merr)?.name.clone();
+            interp.register_mechanism_name(&name);
             declare_range_names(interp, &h, it, "");
         }
     }
     match ir.kind {
         MechKind::Density => {
+            interp.register_mechanism_name(&ir.name);
             declare_range_names(interp, &h, t, &format!("_{}", ir.name));
             declare_functions(interp, &h, t, ir);
         }

@@ -130,10 +130,11 @@ fn density_names_insert_and_ions() {
                  print soma.g_nal(0.1), soma.g_nal(0.5), k_nal, ena, ion_style(\"na_ion\")\n\
                  {finitialize(-65)}\nprint ina(0.5), soma.ina(0.1)\n\
                  print twice_nal(10)\n\
-                 soma psection()\n");
+                 soma psection()\n\
+                 print name_declared(\"nal\"), name_declared(\"na_ion\"), name_declared(\"g_nal\")\n");
     assert_eq!(
         o,
-        "0.004 0.002 3 50 8 \n-0.23 -0.46 \n0.04 \nsoma { nseg=3  L=100  Ra=35.4\n\t/*location 0 attached to cell 0*/\n\t/* First segment only */\n\tinsert capacitance { cm=1}\n\tinsert morphology { diam=500}\n\tinsert nal { g_nal=0.004}\n\tinsert na_ion { ena=50}\n}\n"
+        "0.004 0.002 3 50 8 \n-0.23 -0.46 \n0.04 \nsoma { nseg=3  L=100  Ra=35.4\n\t/*location 0 attached to cell 0*/\n\t/* First segment only */\n\tinsert capacitance { cm=1}\n\tinsert morphology { diam=500}\n\tinsert nal { g_nal=0.004}\n\tinsert na_ion { ena=50}\n}\n1 1 1 \n"
     );
 }
 
