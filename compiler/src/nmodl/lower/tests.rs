@@ -258,3 +258,60 @@ fn nonlinear_cnexp_is_nocmodls() {
     let want = x0 + (1.0 - (0.025 * -(x0 + x0)).exp()) * -x0;
     assert!(close(inst.slot(&ir, "x"), want));
 }
+
+#[test]
+fn ktab_table_matches_neuron() {
+    let ir = compile("ktab.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "k")][IonField::Erev as usize] = -77.0;
+    x.celsius = 16.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    check("ktab.init.n", x.slot(&ir, "n"));
+    check("ktab.init.ninf", x.global(&ir, "ninf"));
+    x.v = -33.3;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    step(&ir, &mut x);
+    check("ktab.step1.n", x.slot(&ir, "n"));
+    check("ktab.step1.ninf", x.global(&ir, "ninf"));
+    check("ktab.step1.ntau", x.global(&ir, "ntau"));
+    x.set_global(&ir, "usetable", 0.0);
+    step(&ir, &mut x);
+    check("ktab.notable.ninf", x.global(&ir, "ninf"));
+    check("ktab.notable.ntau", x.global(&ir, "ntau"));
+    x.set_global(&ir, "usetable", 1.0);
+    let rates = ir.functions.iter().position(|f| f.name == "rates").unwrap();
+    for (key, v) in [
+        ("lo", -100.0),
+        ("below", -200.0),
+        ("above", 77.0),
+        ("mid", -95.0),
+    ] {
+        x.call(&ir, rates, vec![v]);
+        check(&format!("ktab.{key}.ninf"), x.global(&ir, "ninf"));
+    }
+    // a DEPEND value changing rebuilds the table
+    x.celsius = 6.3;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    x.call(&ir, rates, vec![-95.0]);
+    assert!(!close(x.global(&ir, "ntau"), reference("ktab.step1.ntau")));
+}
+
+#[test]
+fn function_table_interpolates() {
+    let ir = compile_text(
+        "NEURON { SUFFIX p GLOBAL k }\nPARAMETER { k = 2 }\n\
+         FUNCTION sq(x) {\n TABLE DEPEND k FROM 0 TO 10 WITH 10\n sq = k*x*x\n}\n",
+    )
+    .unwrap();
+    let mut inst = Instance::new(&ir);
+    inst.run(&ir, &ir.kernels.table, &mut []);
+    // between entries 2 (8) and 3 (18)
+    assert!(close(inst.call(&ir, 0, vec![2.5]), 13.0));
+    assert!(close(inst.call(&ir, 0, vec![-1.0]), 0.0));
+    assert!(close(inst.call(&ir, 0, vec![11.0]), 200.0));
+    assert!(inst.call(&ir, 0, vec![f64::NAN]).is_nan());
+    inst.set_global(&ir, "usetable", 0.0);
+    assert!(close(inst.call(&ir, 0, vec![2.5]), 12.5));
+}
