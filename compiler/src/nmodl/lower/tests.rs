@@ -71,8 +71,11 @@ fn pas_currents() {
 
 /// NEURON 9.0.2's numbers (`reference/make_reference.hoc`).
 fn reference(key: &str) -> f64 {
-    let text =
-        std::fs::read_to_string(data_dir().join("reference/reference.txt")).expect("reference.txt");
+    let mut text = String::new();
+    for f in ["reference.txt", "reference_kin3.txt"] {
+        let p = data_dir().join("reference").join(f);
+        text += &std::fs::read_to_string(p).expect("reference data");
+    }
     text.lines()
         .find_map(|l| {
             let (k, v) = l.split_once(' ')?;
@@ -314,4 +317,115 @@ fn function_table_interpolates() {
     assert!(inst.call(&ir, 0, vec![f64::NAN]).is_nan());
     inst.set_global(&ir, "usetable", 0.0);
     assert!(close(inst.call(&ir, 0, vec![2.5]), 12.5));
+}
+
+#[test]
+fn facsyn_net_receive() {
+    let ir = compile("facsyn.mod");
+    assert_eq!(ir.weights, 3);
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    let mut w = [0.01, 0.0, 0.0];
+    x.run(&ir, &ir.kernels.net_receive_init, &mut w);
+    assert_eq!(w, [0.01, 1.0, -1e9]);
+    x.t = 5.0;
+    x.flag = 0.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut w);
+    assert!(close(x.slot(&ir, "g"), 0.01));
+    assert_eq!(x.slot(&ir, "nev"), 1.0);
+    assert!(close(w[1], 1.5));
+    assert_eq!(w[2], 5.0);
+    assert_eq!(x.host_calls, vec![(HostFn::NetSend, vec![2.0, 1.0])]);
+    x.flag = 1.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut w);
+    assert!(close(x.slot(&ir, "g"), 0.0125));
+    assert_eq!(x.slot(&ir, "nself"), 1.0);
+}
+
+#[test]
+fn pacer_artificial_cell() {
+    let ir = compile("pacer.mod");
+    assert_eq!(ir.kind, MechKind::Artificial);
+    assert!(ir.slots.iter().all(|s| s.name != "v" && s.name != "_g"));
+    assert!(ir.kernels.cur.is_none() && ir.kernels.jacob.is_none());
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    assert_eq!(x.host_calls, vec![(HostFn::NetSend, vec![7.0, 1.0])]);
+    x.host_calls.clear();
+    x.t = 7.0;
+    x.flag = 1.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.0]);
+    assert_eq!(x.slot(&ir, "nfired"), 1.0);
+    assert_eq!(
+        x.host_calls,
+        vec![
+            (HostFn::NetEvent, vec![7.0]),
+            (HostFn::NetSend, vec![7.0, 1.0])
+        ]
+    );
+    x.host_calls.clear();
+    x.flag = 0.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut [-1.0]);
+    assert_eq!(x.host_calls, vec![(HostFn::NetMove, vec![17.0])]);
+}
+
+#[test]
+fn thread_safety_follows_global_writes() {
+    assert!(
+        !compile("gr.mod").thread_safe,
+        "INITIAL writes GLOBAL count"
+    );
+    assert!(!compile("hhx.mod").thread_safe, "rates writes GLOBAL minf");
+    assert!(!compile("ktab.mod").thread_safe, "rates writes GLOBAL ninf");
+    assert!(compile("nlk.mod").thread_safe);
+    assert!(compile("chan3.mod").thread_safe);
+    assert!(compile("facsyn.mod").thread_safe);
+}
+
+#[test]
+fn point_process_currents_scale_by_area() {
+    let ir = compile("iclamp.mod");
+    assert!(ir.electrode_current);
+    let mut x = Instance::new(&ir);
+    x.set_slot(&ir, "del", 0.0);
+    x.set_slot(&ir, "dur", 1.0);
+    x.set_slot(&ir, "amp", 0.5);
+    x.area = 200.0;
+    x.t = 0.5;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    x.run(&ir, &ir.kernels.jacob, &mut []);
+    // an electrode current injects: rhs += i*1e2/area
+    assert!(close(x.rhs, 0.5 * 100.0 / 200.0), "{}", x.rhs);
+    assert_eq!(x.d, 0.0);
+    let ir = compile("expsyn.mod");
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.002]);
+    x.v = -65.0;
+    x.area = 200.0;
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    x.run(&ir, &ir.kernels.jacob, &mut []);
+    // i = g*(v - e) nA → rhs -= i*1e2/area; d += g*1e2/area
+    let i = 0.002 * (-65.0 - 0.0);
+    assert!(close(x.rhs, -i * 100.0 / 200.0), "{}", x.rhs);
+    assert!((x.d - 0.002 * 100.0 / 200.0).abs() < 1e-9, "{}", x.d);
+}
+
+#[test]
+fn kin3_nonlinear_sparse_matches_neuron() {
+    let ir = compile("kin3.mod");
+    let mut x = Instance::new(&ir);
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    for s in ["A", "B", "C"] {
+        check(&format!("kin3.init.{s}"), x.slot(&ir, s));
+    }
+    x.v = 20.0;
+    for _ in 0..4 {
+        step(&ir, &mut x);
+    }
+    for s in ["A", "B", "C"] {
+        check(&format!("kin3.step4.{s}"), x.slot(&ir, s));
+    }
 }
