@@ -327,7 +327,14 @@ impl Lowerer<'_> {
                 out.push(Stmt::Return(num(0.0)));
             }
             StmtKind::Assign { target, value, .. } => {
-                if let Some((state, _)) = prime_target(target) {
+                if let Some((state, Some(_))) = prime_target(target) {
+                    self.error(
+                        state.span,
+                        "derivatives of STATE arrays are not supported yet by nerve",
+                    );
+                    return;
+                }
+                if let Some((state, None)) = prime_target(target) {
                     self.prime_assign(state, value, s.span, out);
                     return;
                 }

@@ -228,6 +228,14 @@ fn unsupported_constructs_are_named() {
         e.contains("METHOD runge for a DERIVATIVE block is not supported"),
         "{e}"
     );
+    let e = error_of(
+        "NEURON { SUFFIX p }\nSTATE { x[2] }\nBREAKPOINT { SOLVE d METHOD cnexp }\n\
+         DERIVATIVE d { x'[0] = -x[0] }\n",
+    );
+    assert!(
+        e.contains("derivatives of STATE arrays are not supported"),
+        "{e}"
+    );
     let e = error_of("NEURON { SUFFIX p }\nUNITS { Q = (furlong) (meter) }\n");
     assert!(
         e.contains("nerve does not know how many (meter) make one (furlong)"),
