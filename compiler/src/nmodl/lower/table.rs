@@ -1,0 +1,304 @@
+//! `TABLE` in FUNCTIONs and PROCEDUREs, as nocmodl 9.0.2 does it.
+//!
+//! `FUNCTION f(x) { TABLE DEPEND d FROM lo TO hi WITH n ... }` becomes:
+//! * `_f_f`: the body as written (not visible from HOC);
+//! * globals `usetable` (HOC `usetable_suffix`, default 1, one per
+//!   mechanism), and per table `_t_f[n+1]` (one array per tabulated
+//!   variable of a PROCEDURE), `_tmin_f`, `_mfac_f`, `_made_f`, and the
+//!   saved DEPEND values `_sav_<d>_f`;
+//! * the `table` kernel: when `usetable` is on and the table was never made
+//!   or a DEPEND value changed, `dx = (hi - lo)/n`, `mfac = 1/dx`, and for
+//!   `i = 0..=n` with `x` stepping from `lo` by `dx` (accumulated, as
+//!   nocmodl's loop does) the table entries;
+//! * `f` itself: with `usetable` off, `_f_f(x)`; else
+//!   `xi = mfac*(x - tmin)`, NaN gives NaN, `xi <= 0` the first entry,
+//!   `xi >= n` the last, otherwise linear interpolation between entries
+//!   `floor(xi)` and `floor(xi)+1`.
+
+use super::super::ast::{ItemKind, StmtKind, Table};
+use super::super::ir::*;
+use super::build::*;
+use super::expr::{kw, Res};
+use super::Lowerer;
+
+/// The parts of one TABLE the kernel and the lookup need.
+struct Tab {
+    /// the FUNCTION or PROCEDURE
+    outer: usize,
+    /// its body as written
+    inner: usize,
+    value: bool,
+    n: f64,
+    tmin: Var,
+    mfac: Var,
+    made: Var,
+    /// (place written by the function, its table)
+    outputs: Vec<(Option<Var>, Var)>,
+    /// (DEPEND value, saved copy)
+    depends: Vec<(Expr, Var)>,
+    from: Expr,
+    to: Expr,
+}
+
+impl Lowerer<'_> {
+    pub(super) fn tables(&mut self) {
+        let prog = self.prog;
+        let mut tabs = Vec::new();
+        for item in &prog.items {
+            let (c, value) = match &item.kind {
+                ItemKind::Function(c) => (c, true),
+                ItemKind::Procedure(c) => (c, false),
+                _ => continue,
+            };
+            let Some((span, t)) = c.body.stmts.iter().find_map(|s| match &s.kind {
+                StmtKind::Table(t) => Some((s.span, t)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            if c.params.len() != 1 {
+                continue; // the checks reported it
+            }
+            if let Some(tab) = self.table_of(&c.name.name, value, t, span) {
+                tabs.push(tab);
+            }
+        }
+        if tabs.is_empty() {
+            return;
+        }
+        let usetable = self.global("usetable").unwrap_or_else(|| {
+            let u = self.add_global("usetable", 1, 1.0, true);
+            self.ir.globals.last_mut().expect("just added").role = VarRole::Parameter;
+            u
+        });
+        let saved = self.begin();
+        let mut body = Vec::new();
+        for tab in &tabs {
+            body.extend(self.build_table(tab));
+        }
+        let locals = self.end(saved);
+        self.ir.kernels.table = Some(Kernel {
+            locals,
+            body: vec![Stmt::If(
+                bin(BinOp::Ne, load(&usetable), num(0.0)),
+                body,
+                Vec::new(),
+            )],
+        });
+        for tab in &tabs {
+            self.lookup(tab, &usetable);
+        }
+    }
+
+    /// Declares the storage of a TABLE and moves the function's body to
+    /// `_f_<name>`.
+    fn table_of(&mut self, name: &str, value: bool, t: &Table, span: super::Span) -> Option<Tab> {
+        let f = self.funcs[name];
+        let n = t.with.value.trunc();
+        if n < 1.0 {
+            self.error(t.with.span, "a TABLE needs WITH 1 or more intervals");
+            return None;
+        }
+        let mut outputs = Vec::new();
+        if value {
+            let tv = self.add_global(&format!("_t_{name}"), n as usize + 1, 0.0, false);
+            outputs.push((None, tv));
+        } else {
+            for id in &t.names {
+                match self.resolve(id) {
+                    Some(Res::Var(v @ Var::Global(..))) => {
+                        let tv = self.add_global(
+                            &format!("_t_{}_{name}", id.name),
+                            n as usize + 1,
+                            0.0,
+                            false,
+                        );
+                        outputs.push((Some(v), tv));
+                    }
+                    Some(_) => {
+                        self.error(
+                            id.span,
+                            format!(
+                                "TABLE of {}, which is not GLOBAL, is not supported by nerve",
+                                id.name
+                            ),
+                        );
+                        return None;
+                    }
+                    None => return None,
+                }
+            }
+        }
+        let mut depends = Vec::new();
+        for id in &t.depend {
+            let e = match self.resolve(id) {
+                Some(Res::Num(x)) => num(x),
+                Some(Res::Var(v @ (Var::Global(..) | Var::Celsius | Var::Dt | Var::T))) => load(&v),
+                Some(_) => {
+                    self.error(
+                        id.span,
+                        format!("a TABLE cannot DEPEND on {}, a per-instance value", id.name),
+                    );
+                    return None;
+                }
+                None => return None,
+            };
+            let sav = self.add_global(&format!("_sav_{}_{name}", id.name), 1, 0.0, false);
+            depends.push((e, sav));
+        }
+        let tmin = self.add_global(&format!("_tmin_{name}"), 1, 0.0, false);
+        let mfac = self.add_global(&format!("_mfac_{name}"), 1, 0.0, false);
+        let made = self.add_global(&format!("_made_{name}"), 1, 0.0, false);
+        let saved = self.begin();
+        let from = self.expr(&t.from);
+        let to = self.expr(&t.to);
+        let locals = self.end(saved);
+        if locals > 0 {
+            self.error(kw(span, 5), "TABLE FROM and TO must be simple expressions");
+        }
+        // the body as written becomes _f_<name>
+        let mut inner = self.ir.functions[f].clone();
+        inner.name = format!("_f_{name}");
+        inner.hoc = false;
+        let i = self.ir.functions.len();
+        self.funcs.insert(inner.name.clone(), i);
+        self.ir.functions.push(inner);
+        Some(Tab {
+            outer: f,
+            inner: i,
+            value,
+            n,
+            tmin,
+            mfac,
+            made,
+            outputs,
+            depends,
+            from,
+            to,
+        })
+    }
+
+    /// The table kernel's part for one table.
+    fn build_table(&mut self, tab: &Tab) -> Vec<Stmt> {
+        let mut stale = bin(BinOp::Eq, load(&tab.made), num(0.0));
+        for (e, sav) in &tab.depends {
+            stale = bin(BinOp::Or, stale, bin(BinOp::Ne, load(sav), e.clone()));
+        }
+        let tmax = self.body.local();
+        let dx = self.body.local();
+        let i = self.body.local();
+        let x = self.body.local();
+        let mut make = vec![
+            assign(&tab.tmin, tab.from.clone()),
+            assign(&tmax, tab.to.clone()),
+            assign(&dx, div(sub(load(&tmax), load(&tab.tmin)), num(tab.n))),
+            assign(&tab.mfac, div(num(1.0), load(&dx))),
+            assign(&i, num(0.0)),
+            assign(&x, load(&tab.tmin)),
+        ];
+        let mut each = Vec::new();
+        if tab.value {
+            let (_, tv) = &tab.outputs[0];
+            each.push(assign(
+                &indexed(tv, load(&i)),
+                Expr::Call(tab.inner, vec![load(&x)]),
+            ));
+        } else {
+            each.push(Stmt::Call(tab.inner, vec![load(&x)]));
+            for (v, tv) in &tab.outputs {
+                if let Some(v) = v {
+                    each.push(assign(&indexed(tv, load(&i)), load(v)));
+                }
+            }
+        }
+        each.push(add_to(&x, load(&dx)));
+        each.push(add_to(&i, num(1.0)));
+        make.push(Stmt::While(bin(BinOp::Le, load(&i), num(tab.n)), each));
+        for (e, sav) in &tab.depends {
+            make.push(assign(sav, e.clone()));
+        }
+        make.push(assign(&tab.made, num(1.0)));
+        vec![Stmt::If(stale, make, Vec::new())]
+    }
+
+    /// Replaces the function's body by the table lookup.
+    fn lookup(&mut self, tab: &Tab, usetable: &Var) {
+        let f = tab.outer;
+        let xi = Var::Local(0);
+        let i = Var::Local(1);
+        let arg = load(&Var::Arg(0));
+        let ret = |e: Expr| Stmt::Return(e);
+        // every output from entry `k` (an expression of the entry index)
+        let at = |k: Expr| -> Vec<Stmt> {
+            if tab.value {
+                vec![ret(load(&indexed(&tab.outputs[0].1, k)))]
+            } else {
+                let mut v: Vec<Stmt> = tab
+                    .outputs
+                    .iter()
+                    .filter_map(|(v, tv)| Some(assign(v.as_ref()?, load(&indexed(tv, k.clone())))))
+                    .collect();
+                v.push(ret(num(0.0)));
+                v
+            }
+        };
+        let mut body = Vec::new();
+        let direct = if tab.value {
+            vec![ret(Expr::Call(tab.inner, vec![arg.clone()]))]
+        } else {
+            vec![Stmt::Call(tab.inner, vec![arg.clone()]), ret(num(0.0))]
+        };
+        body.push(Stmt::If(
+            bin(BinOp::Eq, load(usetable), num(0.0)),
+            direct,
+            Vec::new(),
+        ));
+        body.push(assign(&xi, mul(load(&tab.mfac), sub(arg, load(&tab.tmin)))));
+        let nan = if tab.value {
+            vec![ret(load(&xi))]
+        } else {
+            let mut v: Vec<Stmt> = tab
+                .outputs
+                .iter()
+                .filter_map(|(v, _)| Some(assign(v.as_ref()?, load(&xi))))
+                .collect();
+            v.push(ret(num(0.0)));
+            v
+        };
+        body.push(Stmt::If(
+            bin(BinOp::Ne, load(&xi), load(&xi)),
+            nan,
+            Vec::new(),
+        ));
+        body.push(Stmt::If(
+            bin(BinOp::Le, load(&xi), num(0.0)),
+            at(num(0.0)),
+            Vec::new(),
+        ));
+        body.push(Stmt::If(
+            bin(BinOp::Ge, load(&xi), num(tab.n)),
+            at(num(tab.n)),
+            Vec::new(),
+        ));
+        body.push(assign(&i, math(MathFn::Floor, vec![load(&xi)])));
+        // entry i + (xi - i)*(entry i+1 - entry i)
+        let interp = |tv: &Var| {
+            let a = load(&indexed(tv, load(&i)));
+            let b = load(&indexed(tv, add(load(&i), num(1.0))));
+            add(a.clone(), mul(sub(load(&xi), load(&i)), sub(b, a)))
+        };
+        if tab.value {
+            body.push(ret(interp(&tab.outputs[0].1)));
+        } else {
+            for (v, tv) in &tab.outputs {
+                if let Some(v) = v {
+                    body.push(assign(v, interp(tv)));
+                }
+            }
+            body.push(ret(num(0.0)));
+        }
+        let func = &mut self.ir.functions[f];
+        func.locals = 2;
+        func.body = body;
+    }
+}

@@ -1,0 +1,439 @@
+//! Tests of the lowering: snapshots of the printed IR for the files in
+//! `compiler/tests/nmodl/lower/` (regenerate with `NERVE_BLESS=1 cargo
+//! test -p nerve-compiler lower`), diagnostics, and numbers computed by
+//! the IR evaluator compared with NEURON 9.0.2's.
+
+use super::super::ir::*;
+use super::super::ir_print;
+use super::compile_source;
+use super::eval::Instance;
+use crate::diagnostics::SourceFile;
+use std::path::PathBuf;
+
+fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/nmodl/lower")
+}
+
+fn compile(name: &str) -> MechIr {
+    let p = data_dir().join(name);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|_| panic!("missing {}", p.display()));
+    let f = SourceFile::new(name, text);
+    match compile_source(&f) {
+        Ok(ir) => ir,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+fn compile_text(src: &str) -> Result<MechIr, String> {
+    compile_source(&SourceFile::new("t.mod", src))
+}
+
+#[test]
+fn snapshots() {
+    let bless = std::env::var_os("NERVE_BLESS").is_some();
+    let mut names: Vec<String> = std::fs::read_dir(data_dir())
+        .expect("test data")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".mod"))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    for name in names {
+        let printed = ir_print::print(&compile(&name));
+        let snap = data_dir().join("snapshots").join(format!("{name}.txt"));
+        if bless {
+            std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
+            std::fs::write(&snap, &printed).expect("write snapshot");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&snap)
+            .unwrap_or_else(|_| panic!("missing {}; run with NERVE_BLESS=1", snap.display()));
+        assert_eq!(printed, expected, "snapshot {} differs", snap.display());
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 + 1e-7 * b.abs()
+}
+
+#[test]
+fn pas_currents() {
+    let ir = compile("pas.mod");
+    let mut x = Instance::new(&ir);
+    x.v = -50.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    x.run(&ir, &ir.kernels.jacob, &mut []);
+    // i = g*(v - e) = 0.001*(-50 + 70)
+    assert!(close(x.rhs, -0.02), "{}", x.rhs);
+    assert!(close(x.d, 0.001), "{}", x.d);
+}
+
+/// NEURON 9.0.2's numbers (`reference/make_reference.hoc`).
+fn reference(key: &str) -> f64 {
+    let mut text = String::new();
+    for f in ["reference.txt", "reference_kin3.txt"] {
+        let p = data_dir().join("reference").join(f);
+        text += &std::fs::read_to_string(p).expect("reference data");
+    }
+    text.lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(' ')?;
+            (k == key).then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or_else(|| panic!("no reference value {key}"))
+}
+
+fn check(key: &str, got: f64) {
+    let want = reference(key);
+    assert!(close(got, want), "{key}: nerve {got:e}, NEURON {want:e}");
+}
+
+/// Runs one fixed step as NEURON does at a clamped v: ion currents reset,
+/// currents, then the state update.
+fn step(ir: &MechIr, x: &mut Instance) {
+    for ion in x.ions.iter_mut() {
+        ion[IonField::Current as usize] = 0.0;
+        ion[IonField::DCurrentDv as usize] = 0.0;
+    }
+    x.rhs = 0.0;
+    x.d = 0.0;
+    x.run(ir, &ir.kernels.cur, &mut []);
+    x.run(ir, &ir.kernels.jacob, &mut []);
+    x.run(ir, &ir.kernels.state, &mut []);
+    x.t += x.dt;
+}
+
+fn ion(ir: &MechIr, name: &str) -> usize {
+    ir.ions.iter().position(|i| i.name == name).expect("ion")
+}
+
+#[test]
+fn hhx_cnexp_matches_neuron() {
+    let ir = compile("hhx.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "na")][IonField::Erev as usize] = 50.0;
+    x.ions[ion(&ir, "k")][IonField::Erev as usize] = -77.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    for s in ["m", "h", "n"] {
+        check(&format!("hhx.init.{s}"), x.slot(&ir, s));
+    }
+    x.v = -30.0;
+    step(&ir, &mut x);
+    for s in ["m", "h", "n", "gna", "il"] {
+        check(&format!("hhx.step1.{s}"), x.slot(&ir, s));
+    }
+    step(&ir, &mut x);
+    for s in ["m", "h", "n", "gna"] {
+        check(&format!("hhx.step2.{s}"), x.slot(&ir, s));
+    }
+    check(
+        "hhx.step2.ina",
+        x.ions[ion(&ir, "na")][IonField::Current as usize],
+    );
+}
+
+#[test]
+fn nlk_derivimplicit_matches_neuron() {
+    let ir = compile("nlk.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "k")][IonField::Erev as usize] = -77.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    check("nlk.init.w", x.slot(&ir, "w"));
+    check("nlk.init.z", x.slot(&ir, "z"));
+    x.v = -20.0;
+    for _ in 0..3 {
+        step(&ir, &mut x);
+    }
+    check("nlk.step3.w", x.slot(&ir, "w"));
+    check("nlk.step3.z", x.slot(&ir, "z"));
+}
+
+#[test]
+fn chan3_sparse_matches_neuron() {
+    let ir = compile("chan3.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "na")][IonField::Erev as usize] = 50.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    for s in ["C", "O", "I"] {
+        check(&format!("chan3.init.{s}"), x.slot(&ir, s));
+    }
+    x.v = -20.0;
+    for _ in 0..3 {
+        step(&ir, &mut x);
+    }
+    for s in ["C", "O", "I"] {
+        check(&format!("chan3.step3.{s}"), x.slot(&ir, s));
+    }
+}
+
+#[test]
+fn calcium_pair_matches_neuron() {
+    let chan = compile("cachan.mod");
+    let dec = compile("cadecay.mod");
+    let mut a = Instance::new(&chan);
+    let mut b = Instance::new(&dec);
+    // the ca ion's defaults: cai 5e-5 mM, cao 2 mM
+    let ca = [0.0, 5e-5, 2.0, 0.0, 0.0];
+    a.ions[ion(&chan, "ca")] = ca;
+    b.ions[ion(&dec, "ca")] = ca;
+    a.v = -65.0;
+    b.v = -65.0;
+    a.run(&chan, &chan.kernels.init, &mut []);
+    b.ions[0] = a.ions[0];
+    b.run(&dec, &dec.kernels.init, &mut []);
+    a.ions[0] = b.ions[0];
+    check("ca.init.cai", b.ions[0][IonField::ConcIn as usize]);
+    check("ca.init.m", a.slot(&chan, "m"));
+    a.v = 0.0;
+    b.v = 0.0;
+    for _ in 0..3 {
+        step(&chan, &mut a);
+        // cadecay has no current: its step is the state update alone
+        b.ions[0] = a.ions[0];
+        b.run(&dec, &dec.kernels.state, &mut []);
+        a.ions[0] = b.ions[0];
+    }
+    check("ca.step3.cai", b.ions[0][IonField::ConcIn as usize]);
+    check("ca.step3.m", a.slot(&chan, "m"));
+    check("ca.step3.ica", a.slot(&chan, "ica"));
+}
+
+/// The first rendered error of a text that does not lower.
+fn error_of(src: &str) -> String {
+    match compile_text(src) {
+        Ok(ir) => panic!("expected an error, got\n{}", ir_print::print(&ir)),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn unsupported_constructs_are_named() {
+    let e = error_of(
+        "NEURON { POINT_PROCESS W RANGE x }\nASSIGNED { x v }\n\
+         NET_RECEIVE(w) {\n  WATCH (v > 10) 2\n}\n",
+    );
+    assert!(e.contains("WATCH is not supported yet by nerve"), "{e}");
+    assert!(e.contains("t.mod:4:3"), "{e}");
+    let e = error_of("NEURON { SUFFIX p POINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
+    assert!(e.contains("POINTER is not supported yet"), "{e}");
+    let e = error_of("NEURON { SUFFIX p }\nINITIAL {\nVERBATIM\nx = 1;\nENDVERBATIM\n}\n");
+    assert!(e.contains("VERBATIM C code is not supported"), "{e}");
+    assert!(e.contains("t.mod:3:1"), "{e}");
+    let e = error_of("NEURON { SUFFIX p }\nSTATE { x }\nBREAKPOINT { SOLVE d METHOD runge }\nDERIVATIVE d { x' = -x }\n");
+    assert!(
+        e.contains("METHOD runge for a DERIVATIVE block is not supported"),
+        "{e}"
+    );
+    let e = error_of(
+        "NEURON { SUFFIX p }\nSTATE { x[2] }\nBREAKPOINT { SOLVE d METHOD cnexp }\n\
+         DERIVATIVE d { x'[0] = -x[0] }\n",
+    );
+    assert!(
+        e.contains("derivatives of STATE arrays are not supported"),
+        "{e}"
+    );
+    let e = error_of("NEURON { SUFFIX p }\nUNITS { Q = (furlong) (meter) }\n");
+    assert!(
+        e.contains("nerve does not know how many (meter) make one (furlong)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn verbatim_return_zero_is_a_return() {
+    let ir = compile_text(
+        "NEURON { SUFFIX p }\nFUNCTION f(x) {\n f = x\nVERBATIM\nreturn 0;\nENDVERBATIM\n}\n",
+    )
+    .unwrap();
+    let mut inst = Instance::new(&ir);
+    assert_eq!(inst.call(&ir, 0, vec![3.0]), 0.0);
+}
+
+#[test]
+fn nonlinear_cnexp_is_nocmodls() {
+    // nocmodl 9.0.2 drops the constant term of a nonlinear equation:
+    // x = x + (1 - exp(dt*df/dx))*(-x)
+    let ir = compile_text(
+        "NEURON { SUFFIX p }\nSTATE { x }\nINITIAL { x = 0.5 }\n\
+         BREAKPOINT { SOLVE d METHOD cnexp }\nDERIVATIVE d { x' = 1 - x*x }\n",
+    )
+    .unwrap();
+    let mut inst = Instance::new(&ir);
+    inst.run(&ir, &ir.kernels.init, &mut []);
+    inst.run(&ir, &ir.kernels.state, &mut []);
+    let x0: f64 = 0.5;
+    let want = x0 + (1.0 - (0.025 * -(x0 + x0)).exp()) * -x0;
+    assert!(close(inst.slot(&ir, "x"), want));
+}
+
+#[test]
+fn ktab_table_matches_neuron() {
+    let ir = compile("ktab.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "k")][IonField::Erev as usize] = -77.0;
+    x.celsius = 16.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    check("ktab.init.n", x.slot(&ir, "n"));
+    check("ktab.init.ninf", x.global(&ir, "ninf"));
+    x.v = -33.3;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    step(&ir, &mut x);
+    check("ktab.step1.n", x.slot(&ir, "n"));
+    check("ktab.step1.ninf", x.global(&ir, "ninf"));
+    check("ktab.step1.ntau", x.global(&ir, "ntau"));
+    x.set_global(&ir, "usetable", 0.0);
+    step(&ir, &mut x);
+    check("ktab.notable.ninf", x.global(&ir, "ninf"));
+    check("ktab.notable.ntau", x.global(&ir, "ntau"));
+    x.set_global(&ir, "usetable", 1.0);
+    let rates = ir.functions.iter().position(|f| f.name == "rates").unwrap();
+    for (key, v) in [
+        ("lo", -100.0),
+        ("below", -200.0),
+        ("above", 77.0),
+        ("mid", -95.0),
+    ] {
+        x.call(&ir, rates, vec![v]);
+        check(&format!("ktab.{key}.ninf"), x.global(&ir, "ninf"));
+    }
+    // a DEPEND value changing rebuilds the table
+    x.celsius = 6.3;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    x.call(&ir, rates, vec![-95.0]);
+    assert!(!close(x.global(&ir, "ntau"), reference("ktab.step1.ntau")));
+}
+
+#[test]
+fn function_table_interpolates() {
+    let ir = compile_text(
+        "NEURON { SUFFIX p GLOBAL k }\nPARAMETER { k = 2 }\n\
+         FUNCTION sq(x) {\n TABLE DEPEND k FROM 0 TO 10 WITH 10\n sq = k*x*x\n}\n",
+    )
+    .unwrap();
+    let mut inst = Instance::new(&ir);
+    inst.run(&ir, &ir.kernels.table, &mut []);
+    // between entries 2 (8) and 3 (18)
+    assert!(close(inst.call(&ir, 0, vec![2.5]), 13.0));
+    assert!(close(inst.call(&ir, 0, vec![-1.0]), 0.0));
+    assert!(close(inst.call(&ir, 0, vec![11.0]), 200.0));
+    assert!(inst.call(&ir, 0, vec![f64::NAN]).is_nan());
+    inst.set_global(&ir, "usetable", 0.0);
+    assert!(close(inst.call(&ir, 0, vec![2.5]), 12.5));
+}
+
+#[test]
+fn facsyn_net_receive() {
+    let ir = compile("facsyn.mod");
+    assert_eq!(ir.weights, 3);
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    let mut w = [0.01, 0.0, 0.0];
+    x.run(&ir, &ir.kernels.net_receive_init, &mut w);
+    assert_eq!(w, [0.01, 1.0, -1e9]);
+    x.t = 5.0;
+    x.flag = 0.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut w);
+    assert!(close(x.slot(&ir, "g"), 0.01));
+    assert_eq!(x.slot(&ir, "nev"), 1.0);
+    assert!(close(w[1], 1.5));
+    assert_eq!(w[2], 5.0);
+    assert_eq!(x.host_calls, vec![(HostFn::NetSend, vec![2.0, 1.0])]);
+    x.flag = 1.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut w);
+    assert!(close(x.slot(&ir, "g"), 0.0125));
+    assert_eq!(x.slot(&ir, "nself"), 1.0);
+}
+
+#[test]
+fn pacer_artificial_cell() {
+    let ir = compile("pacer.mod");
+    assert_eq!(ir.kind, MechKind::Artificial);
+    assert!(ir.slots.iter().all(|s| s.name != "v" && s.name != "_g"));
+    assert!(ir.kernels.cur.is_none() && ir.kernels.jacob.is_none());
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    assert_eq!(x.host_calls, vec![(HostFn::NetSend, vec![7.0, 1.0])]);
+    x.host_calls.clear();
+    x.t = 7.0;
+    x.flag = 1.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.0]);
+    assert_eq!(x.slot(&ir, "nfired"), 1.0);
+    assert_eq!(
+        x.host_calls,
+        vec![
+            (HostFn::NetEvent, vec![7.0]),
+            (HostFn::NetSend, vec![7.0, 1.0])
+        ]
+    );
+    x.host_calls.clear();
+    x.flag = 0.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut [-1.0]);
+    assert_eq!(x.host_calls, vec![(HostFn::NetMove, vec![17.0])]);
+}
+
+#[test]
+fn thread_safety_follows_global_writes() {
+    assert!(
+        !compile("gr.mod").thread_safe,
+        "INITIAL writes GLOBAL count"
+    );
+    assert!(!compile("hhx.mod").thread_safe, "rates writes GLOBAL minf");
+    assert!(!compile("ktab.mod").thread_safe, "rates writes GLOBAL ninf");
+    assert!(compile("nlk.mod").thread_safe);
+    assert!(compile("chan3.mod").thread_safe);
+    assert!(compile("facsyn.mod").thread_safe);
+}
+
+#[test]
+fn point_process_currents_scale_by_area() {
+    let ir = compile("iclamp.mod");
+    assert!(ir.electrode_current);
+    let mut x = Instance::new(&ir);
+    x.set_slot(&ir, "del", 0.0);
+    x.set_slot(&ir, "dur", 1.0);
+    x.set_slot(&ir, "amp", 0.5);
+    x.area = 200.0;
+    x.t = 0.5;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    x.run(&ir, &ir.kernels.jacob, &mut []);
+    // an electrode current injects: rhs += i*1e2/area
+    assert!(close(x.rhs, 0.5 * 100.0 / 200.0), "{}", x.rhs);
+    assert_eq!(x.d, 0.0);
+    let ir = compile("expsyn.mod");
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.002]);
+    x.v = -65.0;
+    x.area = 200.0;
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    x.run(&ir, &ir.kernels.jacob, &mut []);
+    // i = g*(v - e) nA → rhs -= i*1e2/area; d += g*1e2/area
+    let i = 0.002 * (-65.0 - 0.0);
+    assert!(close(x.rhs, -i * 100.0 / 200.0), "{}", x.rhs);
+    assert!((x.d - 0.002 * 100.0 / 200.0).abs() < 1e-9, "{}", x.d);
+}
+
+#[test]
+fn kin3_nonlinear_sparse_matches_neuron() {
+    let ir = compile("kin3.mod");
+    let mut x = Instance::new(&ir);
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    for s in ["A", "B", "C"] {
+        check(&format!("kin3.init.{s}"), x.slot(&ir, s));
+    }
+    x.v = 20.0;
+    for _ in 0..4 {
+        step(&ir, &mut x);
+    }
+    for s in ["A", "B", "C"] {
+        check(&format!("kin3.step4.{s}"), x.slot(&ir, s));
+    }
+}
