@@ -191,6 +191,17 @@ unsafe extern "C" fn ion_second_order_cur(view: *const MechanismView) {
     }
 }
 
+/// Recomputes the reversal potential by Nernst in every instance of an
+/// ion block whose style has one of the bits of `mask`.
+pub(crate) fn update_erev(b: &mut super::store::MechBlock, z: f64, celsius: f64, mask: i32) {
+    for i in 0..b.count {
+        if (b.get(i, ion::STYLE) as i32) & mask != 0 {
+            let e = nernst(b.get(i, ion::CONC_IN), b.get(i, ion::CONC_OUT), z, celsius);
+            b.set(i, ion::EREV, e);
+        }
+    }
+}
+
 impl Model {
     /// The type of ion `name` (`na`), registered with NEURON's defaults on
     /// first use. A valence given for a known ion must agree.

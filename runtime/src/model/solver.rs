@@ -119,6 +119,24 @@ impl StepContext<'_> {
             // count <= stride; the kernel was registered under the ABI contract
             // (see `Model::register_mechanism`).
             unsafe { kernel(&view) };
+            if matches!(hook, Hook::Init) {
+                self.wrote_conc(g, t);
+            }
+        }
+    }
+
+    /// NEURON's `nrn_wrote_conc`: after the INITIAL of a mechanism that
+    /// writes an ion's concentrations, the ion's reversal potential follows
+    /// them where the style computes it at initialization (einit).
+    fn wrote_conc(&self, g: &mut CellGroup, t: usize) {
+        let m = &self.mechs[t];
+        for (dep, it) in m.spec.ions.iter().zip(&m.ion_types) {
+            if dep.conc != 3 {
+                continue;
+            }
+            let it = it.0 as usize;
+            let z = self.mechs[it].globals[crate::mechanism::ion::G_VALENCE];
+            super::ions::update_erev(&mut g.mechs[it], z, self.celsius, 0o40);
         }
     }
 }
