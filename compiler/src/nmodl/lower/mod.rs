@@ -25,6 +25,7 @@ mod inline;
 mod kinetic;
 mod layout;
 mod netreceive;
+mod rewrite;
 mod solve;
 mod table;
 #[cfg(test)]
@@ -225,7 +226,6 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Adds a global, returning its variable.
-    #[allow(dead_code)] // used by the TABLE pass
     pub fn add_global(&mut self, name: &str, size: usize, default: f64, hoc: bool) -> Var {
         self.globals.insert(name.to_string(), self.ir.globals.len());
         self.ir.globals.push(GlobalDecl {
