@@ -126,6 +126,8 @@ pub(crate) struct Lowerer<'a> {
     pub globals: HashMap<String, usize>,
     /// function index of each FUNCTION and PROCEDURE
     pub funcs: HashMap<String, usize>,
+    /// POINTER variables: name → index into `ir.pointers`
+    pub pointers: HashMap<String, usize>,
     /// ion variables: name → (ion index, field)
     pub ion_vars: HashMap<String, (usize, IonField)>,
     /// currents in the order NEURON sums them
@@ -158,6 +160,7 @@ impl<'a> Lowerer<'a> {
                 slots: Vec::new(),
                 globals: Vec::new(),
                 ions: Vec::new(),
+                pointers: Vec::new(),
                 functions: Vec::new(),
                 kernels: Kernels::default(),
                 weights: 0,
@@ -167,6 +170,7 @@ impl<'a> Lowerer<'a> {
             slots: HashMap::new(),
             globals: HashMap::new(),
             funcs: HashMap::new(),
+            pointers: HashMap::new(),
             ion_vars: HashMap::new(),
             currents: Vec::new(),
             consts: HashMap::new(),
@@ -274,7 +278,8 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Whether statements write a Global, following calls (`seen` marks
+/// Whether statements write a Global or through a Pointer (two instances
+/// may refer to the same double), following calls (`seen` marks
 /// functions already visited).
 fn writes_global(body: &[Stmt], funcs: &[Function], seen: &mut Vec<bool>) -> bool {
     let mut any = false;
@@ -282,11 +287,13 @@ fn writes_global(body: &[Stmt], funcs: &[Function], seen: &mut Vec<bool>) -> boo
         visit_stmt(
             s,
             &mut |s| {
-                if let Stmt::Assign(Var::Global(..), _) = s {
+                if let Stmt::Assign(Var::Global(..) | Var::Pointer(_), _) = s {
                     any = true;
                 }
                 if let Stmt::Solve { out, .. } = s {
-                    any |= out.iter().any(|v| matches!(v, Var::Global(..)));
+                    any |= out
+                        .iter()
+                        .any(|v| matches!(v, Var::Global(..) | Var::Pointer(_)));
                 }
             },
             &mut |e| {

@@ -383,6 +383,7 @@ fn touch(body: &[Stmt]) -> Touch {
             Var::Node(_) => t.other = Some("it reads node data (v, diam, area)"),
             Var::Ion(..) => t.other = Some("it reads ion data"),
             Var::Flag => t.other = Some("it reads flag"),
+            Var::Pointer(_) => t.other = Some("it uses a POINTER"),
             _ => {}
         }
     }

@@ -222,8 +222,8 @@ fn unsupported_constructs_are_named() {
     );
     assert!(e.contains("WATCH is not supported yet by nerve"), "{e}");
     assert!(e.contains("t.mod:4:3"), "{e}");
-    let e = error_of("NEURON { SUFFIX p POINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
-    assert!(e.contains("POINTER is not supported yet"), "{e}");
+    let e = error_of("NEURON { SUFFIX p BBCOREPOINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
+    assert!(e.contains("BBCOREPOINTER is not supported yet"), "{e}");
     let e = error_of("NEURON { SUFFIX p }\nINITIAL {\nVERBATIM\nx = 1;\nENDVERBATIM\n}\n");
     assert!(e.contains("VERBATIM C code is not supported"), "{e}");
     assert!(e.contains("t.mod:3:1"), "{e}");
@@ -245,6 +245,24 @@ fn unsupported_constructs_are_named() {
         e.contains("nerve does not know how many (meter) make one (furlong)"),
         "{e}"
     );
+}
+
+#[test]
+fn pointers_read_and_write_their_targets() {
+    let ir = compile("ptrsyn.mod");
+    assert_eq!(ir.pointers.len(), 2);
+    assert_eq!(ir.pointers[0].name, "vpre");
+    // two instances may share a target: writing through a POINTER is not
+    // thread safe
+    assert!(!ir.thread_safe);
+    let mut x = Instance::new(&ir);
+    x.v = -65.0;
+    x.pointers = vec![-20.0, 3.0];
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    // i = g*(v - e)/(1 + exp(0)) = 0.01*(-65)/2
+    assert!(close(x.slot(&ir, "i"), -0.325), "{}", x.slot(&ir, "i"));
+    // the BREAKPOINT runs twice (at v + 0.001 and at v), as in NEURON
+    assert_eq!(x.pointers[1], 5.0);
 }
 
 #[test]
