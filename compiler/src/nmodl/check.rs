@@ -144,11 +144,15 @@ impl<'a> Checker<'a> {
                     self.top(Ctx::NetReceive, body);
                 }
                 ItemKind::Destructor(b) => {
-                    if self.table.mechanism.as_ref().map(|m| m.kind)
-                        != Some(SuffixKind::PointProcess)
-                    {
+                    // nocmodl 9.0.2 takes it in an ARTIFICIAL_CELL too
+                    if !matches!(
+                        self.table.mechanism.as_ref().map(|m| m.kind),
+                        Some(SuffixKind::PointProcess | SuffixKind::ArtificialCell)
+                    ) {
                         let kw = Span::new(item.span.start, item.span.start + "DESTRUCTOR".len());
-                        self.error(kw, "DESTRUCTOR is allowed only in a POINT_PROCESS".into());
+                        let msg =
+                            "DESTRUCTOR is allowed only in a POINT_PROCESS or ARTIFICIAL_CELL";
+                        self.error(kw, msg.into());
                     }
                     self.top(Ctx::Other, b);
                 }

@@ -331,8 +331,10 @@ fn prime(lex: &mut logos::Lexer<Tok>) -> (String, u32) {
 }
 
 /// Length of the rest of the current line of `rest`, without its newline.
+/// A lone `\r` ends a line too: old Macintosh files (several on ModelDB)
+/// use it alone, and nocmodl reads them.
 fn line_len(rest: &str) -> usize {
-    rest.find('\n').unwrap_or(rest.len())
+    rest.find(['\n', '\r']).unwrap_or(rest.len())
 }
 
 fn title(lex: &mut logos::Lexer<Tok>) -> String {
@@ -644,6 +646,9 @@ mod tests {
 
     #[test]
     fn unterminated_blocks() {
+        // lines ended by a lone carriage return
+        let t = tokenize("COMMENT\rjunk\rENDCOMMENT\rSUFFIX").unwrap();
+        assert_eq!(t.len(), 1, "{t:?}");
         let e = tokenize("NEURON {}\nCOMMENT\n stuff\n").unwrap_err();
         assert_eq!(e.kind, LexErrorKind::UnterminatedComment);
         assert_eq!((e.start, e.end), (10, 17));

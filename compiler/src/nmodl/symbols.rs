@@ -579,6 +579,9 @@ impl Builder {
             );
             return;
         }
+        if self.table.get(name).is_none() {
+            self.state_init(name);
+        }
         let Some(s) = self.table.get_mut(name) else {
             match kind {
                 NameListKind::External => {
@@ -653,20 +656,35 @@ impl Builder {
         }
     }
 
+    /// Declares `m0` now when `name` is `m0` for a STATE `m` (a NEURON
+    /// block may name it, as in `GLOBAL Buffer0`; pass 3 declares the rest).
+    fn state_init(&mut self, name: &str) {
+        let Some(stem) = name.strip_suffix('0') else {
+            return;
+        };
+        let Some(st) = self.table.get(stem).filter(|s| s.kind == K::State) else {
+            return;
+        };
+        let mut s = Symbol::new(name, K::StateInit, Span::new(0, 0), St::Static);
+        s.unit = st.unit.clone();
+        s.value = Some(0.0);
+        self.table.insert(s);
+    }
+
     /// Pass 3: what NEURON adds: `m0` for each STATE `m`, NEURON's own
     /// variables; RANGE-less PARAMETERs stay GLOBAL.
     fn implicit(&mut self) {
-        let states: Vec<(String, Option<String>, Option<usize>)> = self
+        let states: Vec<(String, Option<String>)> = self
             .table
             .states()
-            .map(|s| (s.name.clone(), s.unit.clone(), s.dim))
+            .map(|s| (s.name.clone(), s.unit.clone()))
             .collect();
-        for (name, unit, dim) in states {
+        for (name, unit) in states {
             let init = format!("{name}0");
             if self.table.get(&init).is_none() {
                 let mut s = Symbol::new(&init, K::StateInit, Span::new(0, 0), St::Static);
                 s.unit = unit;
-                s.dim = dim;
+                // one value for every element of a STATE array (nocmodl)
                 s.value = Some(0.0);
                 self.table.insert(s);
             }

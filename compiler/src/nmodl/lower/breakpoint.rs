@@ -102,7 +102,8 @@ impl Lowerer<'_> {
                 Some(n) => {
                     for i in 0..n {
                         let ix = || num(i as f64);
-                        body.push(assign(&indexed(&x, ix()), load(&indexed(&init, ix()))));
+                        // `m0` is one value for every element (nocmodl)
+                        body.push(assign(&indexed(&x, ix()), load(&init)));
                     }
                 }
             }

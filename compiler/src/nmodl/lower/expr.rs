@@ -274,6 +274,16 @@ impl Lowerer<'_> {
         if n == "printf" {
             return;
         }
+        if n == "state_discontinuity" && self.body.net_receive && args.len() == 2 {
+            // nocmodl 9.0.2: `x = e`, unless the HOC variable
+            // nrn_netrec_state_adjust (default 0) asks for a half-step cnexp
+            // correction, which nerve does not do.
+            if let Some(v) = self.target(&args[0]) {
+                let value = self.expr(&args[1]);
+                out.push(Stmt::Assign(v, value));
+            }
+            return;
+        }
         if let Some(&f) = self.funcs.get(n) {
             let args = args.iter().map(|a| self.expr(a)).collect();
             out.push(Stmt::Call(f, args));

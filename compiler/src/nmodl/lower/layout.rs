@@ -119,6 +119,8 @@ impl Lowerer<'_> {
             let (role, hoc) = match (s.kind, s.storage) {
                 (SymbolKind::Parameter, Storage::Global) => (VarRole::Parameter, true),
                 (SymbolKind::Assigned, Storage::Global) => (VarRole::Assigned, true),
+                // `GLOBAL m0`: the initial value of STATE m, set from HOC
+                (SymbolKind::StateInit, Storage::Global) => (VarRole::Parameter, true),
                 (SymbolKind::StateInit, _) => (VarRole::Internal, false),
                 (SymbolKind::Local, Storage::Static) => (VarRole::Internal, false),
                 _ => continue,

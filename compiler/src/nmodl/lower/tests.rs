@@ -266,6 +266,39 @@ fn pointers_read_and_write_their_targets() {
 }
 
 #[test]
+fn state_discontinuity_in_net_receive_assigns() {
+    let ir = compile_text(
+        "NEURON { POINT_PROCESS s }\nSTATE { g }\nBREAKPOINT { SOLVE d METHOD cnexp }\n\
+         DERIVATIVE d { g' = -g }\nNET_RECEIVE(w) {\n state_discontinuity(g, g + 2*w)\n}\n",
+    )
+    .unwrap();
+    let mut x = Instance::new(&ir);
+    x.set_slot(&ir, "g", 1.0);
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.25]);
+    assert_eq!(x.slot(&ir, "g"), 1.5);
+    let e = error_of("NEURON { SUFFIX p }\nSTATE { g }\nINITIAL { state_discontinuity(g, 1) }\n");
+    assert!(e.contains("state_discontinuity is not supported"), "{e}");
+}
+
+#[test]
+fn corpus_idioms_accepted_as_nocmodl_does() {
+    // GLOBAL of a STATE's initial value, one value for all elements
+    let ir = compile_text("NEURON { SUFFIX b GLOBAL B0 }\nSTATE { B[3] }\nINITIAL { }\n").unwrap();
+    let g = ir.globals.iter().find(|g| g.name == "B0").expect("B0");
+    assert!(g.hoc && g.size == 1);
+    let mut x = Instance::new(&ir);
+    x.set_global(&ir, "B0", 2.5);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    let k = ir.slot_offset(ir.slots.iter().position(|s| s.name == "B").unwrap());
+    assert_eq!(&x.slots[k..k + 3], &[2.5, 2.5, 2.5]);
+    // lines ended by a lone CR; DESTRUCTOR passes the checks in an
+    // ARTIFICIAL_CELL (nerve does not run it: in the corpus it only holds
+    // VERBATIM)
+    let e = error_of("NEURON { ARTIFICIAL_CELL a }\rCOMMENT\rx\rENDCOMMENT\rDESTRUCTOR { }\r");
+    assert!(e.contains("DESTRUCTOR is not supported yet"), "{e}");
+}
+
+#[test]
 fn verbatim_return_zero_is_a_return() {
     let ir = compile_text(
         "NEURON { SUFFIX p }\nFUNCTION f(x) {\n f = x\nVERBATIM\nreturn 0;\nENDVERBATIM\n}\n",
