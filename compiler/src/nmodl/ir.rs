@@ -326,6 +326,30 @@ pub struct Kernel {
     pub body: Vec<Stmt>,
 }
 
+/// When a `BEFORE`/`AFTER` block runs (NEURON 9.0.2's `nrn_ba`): per
+/// instance, for every instance of the type, the types in the order their
+/// mechanisms were loaded and a type's blocks in source order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BaTiming {
+    /// `BEFORE INITIAL`: in finitialize, after v is set and the type-0
+    /// FInitializeHandlers ran, before any mechanism's `init`.
+    BeforeInitial,
+    /// `AFTER INITIAL`: in finitialize, after every `init` and every
+    /// `net_receive_init`, before the type-1 FInitializeHandlers and before
+    /// the events sent at t = 0 are delivered.
+    AfterInitial,
+    /// `BEFORE BREAKPOINT`: before the currents are computed (`cur` of any
+    /// mechanism): every step, and once in finitialize after `AfterInitial`.
+    BeforeBreakpoint,
+    /// `AFTER SOLVE`: every fixed step after the `state` kernels (t already
+    /// advanced to t + dt), before `BeforeStep`.
+    AfterSolve,
+    /// `BEFORE STEP`: every fixed step right after `AfterSolve`, before the
+    /// continuous recordings (Vector.record) and event delivery; also at the
+    /// end of finitialize (and `frecord_init`) before the t = 0 recording.
+    BeforeStep,
+}
+
 /// The kernels of a mechanism, one per ABI hook; `None` when it does nothing.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Kernels {
@@ -344,6 +368,8 @@ pub struct Kernels {
     pub net_receive: Option<Kernel>,
     /// NET_RECEIVE's INITIAL (per NetCon, `Arg(k)` its weights)
     pub net_receive_init: Option<Kernel>,
+    /// `BEFORE`/`AFTER` blocks, per instance, in source order
+    pub before_after: Vec<(BaTiming, Kernel)>,
 }
 
 /// A lowered mechanism.

@@ -124,6 +124,11 @@ pub fn print(ir: &MechIr) -> String {
             out.push_str("}\n");
         }
     }
+    for (when, kern) in &k.before_after {
+        let _ = writeln!(out, "\nkernel {when:?}(locals={}) {{", kern.locals);
+        p.block(&mut out, &kern.body, 1);
+        out.push_str("}\n");
+    }
     out
 }
 

@@ -19,7 +19,7 @@ use super::Lowerer;
 impl Lowerer<'_> {
     /// `slot = Ion(..)` for every ion value read (and written
     /// concentrations, which NEURON copies in too).
-    fn ion_reads(&self) -> Vec<Stmt> {
+    pub(super) fn ion_reads(&self) -> Vec<Stmt> {
         let mut out = Vec::new();
         for (k, ion) in self.ir.ions.iter().enumerate() {
             for f in &ion.reads {
@@ -56,7 +56,7 @@ impl Lowerer<'_> {
         self.slot(&name)
     }
 
-    fn v_copy(&self, plus: Option<f64>) -> Vec<Stmt> {
+    pub(super) fn v_copy(&self, plus: Option<f64>) -> Vec<Stmt> {
         match self.slot("v") {
             Some(v) => {
                 let node = load(&Var::Node(NodeVar::V));

@@ -300,6 +300,7 @@ impl Lowerer<'_> {
         ]
         .into_iter()
         .flatten()
+        .chain(k.before_after.iter_mut().map(|(_, kern)| kern))
         {
             for _ in 0..ROUNDS {
                 let mut inl = Inliner {

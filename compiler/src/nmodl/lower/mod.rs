@@ -13,8 +13,10 @@
 //! * [`kinetic`]: KINETIC blocks with sparse and STEADYSTATE sparse;
 //! * [`table`]: TABLE in FUNCTIONs and PROCEDUREs;
 //! * [`netreceive`]: NET_RECEIVE and its INITIAL;
+//! * [`beforeafter`]: BEFORE and AFTER blocks;
 //! * [`inline`]: small functions inlined into kernels.
 
+mod beforeafter;
 mod breakpoint;
 mod callable;
 mod deriv;
@@ -187,6 +189,7 @@ impl<'a> Lowerer<'a> {
         self.tables();
         self.kernels();
         self.net_receive();
+        self.before_after();
         self.inline();
         self.ir.thread_safe = self.thread_safe();
     }
@@ -201,7 +204,6 @@ impl<'a> Lowerer<'a> {
             let what = match &item.kind {
                 ItemKind::Constructor(_) => "CONSTRUCTOR",
                 ItemKind::Destructor(_) => "DESTRUCTOR",
-                ItemKind::BeforeAfter { .. } => "BEFORE/AFTER blocks",
                 ItemKind::FunctionTable { .. } => "FUNCTION_TABLE",
                 ItemKind::Discrete(_) => "DISCRETE blocks",
                 ItemKind::Include(_) => "INCLUDE",
@@ -271,7 +273,8 @@ impl<'a> Lowerer<'a> {
         ];
         let mut seen = vec![false; self.ir.functions.len()];
         let mut writes = false;
-        for kern in per_instance.into_iter().flatten() {
+        let ba = k.before_after.iter().map(|(_, kern)| kern);
+        for kern in per_instance.into_iter().flatten().chain(ba) {
             writes |= writes_global(&kern.body, &self.ir.functions, &mut seen);
         }
         !writes

@@ -299,6 +299,34 @@ fn corpus_idioms_accepted_as_nocmodl_does() {
 }
 
 #[test]
+fn before_after_blocks_are_kernels() {
+    let ir = compile("baflow.mod");
+    let timings: Vec<BaTiming> = ir.kernels.before_after.iter().map(|(t, _)| *t).collect();
+    assert_eq!(
+        timings,
+        [
+            BaTiming::AfterSolve,
+            BaTiming::AfterInitial,
+            BaTiming::BeforeStep
+        ]
+    );
+    let mut x = Instance::new(&ir);
+    x.v = -65.0;
+    x.pointers = vec![-60.0, 1.0];
+    let run = |x: &mut Instance, k: usize| {
+        x.run(&ir, &Some(ir.kernels.before_after[k].1.clone()), &mut []);
+    };
+    run(&mut x, 0);
+    assert_eq!(x.slot(&ir, "ia"), 2.5);
+    assert_eq!(x.pointers[1], 3.5);
+    x.ions[0][IonField::ConcIn as usize] = 1e-4;
+    run(&mut x, 2);
+    assert_eq!(x.slot(&ir, "peak"), 1e-4);
+    let e = error_of("NEURON { SUFFIX p }\nASSIGNED { x }\nAFTER STEP { x = 1 }\n");
+    assert!(e.contains("NEURON runs only BEFORE INITIAL"), "{e}");
+}
+
+#[test]
 fn verbatim_return_zero_is_a_return() {
     let ir = compile_text(
         "NEURON { SUFFIX p }\nFUNCTION f(x) {\n f = x\nVERBATIM\nreturn 0;\nENDVERBATIM\n}\n",
