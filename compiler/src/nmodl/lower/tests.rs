@@ -28,10 +28,11 @@ fn compile_text(src: &str) -> Result<MechIr, String> {
     compile_source(&SourceFile::new("t.mod", src))
 }
 
-#[test]
-fn snapshots() {
+/// Compares the printed IR of every `.mod` file in `dir` with its snapshot
+/// in `dir/snapshots` (written instead with `NERVE_BLESS=1`).
+fn check_snapshots(dir: &std::path::Path) {
     let bless = std::env::var_os("NERVE_BLESS").is_some();
-    let mut names: Vec<String> = std::fs::read_dir(data_dir())
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("test data")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.ends_with(".mod"))
@@ -39,8 +40,12 @@ fn snapshots() {
     names.sort();
     assert!(!names.is_empty());
     for name in names {
-        let printed = ir_print::print(&compile(&name));
-        let snap = data_dir().join("snapshots").join(format!("{name}.txt"));
+        let p = dir.join(&name);
+        let text = std::fs::read_to_string(&p).expect("test file");
+        let ir =
+            compile_source(&SourceFile::new(name.as_str(), text)).unwrap_or_else(|e| panic!("{e}"));
+        let printed = ir_print::print(&ir);
+        let snap = dir.join("snapshots").join(format!("{name}.txt"));
         if bless {
             std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
             std::fs::write(&snap, &printed).expect("write snapshot");
@@ -50,6 +55,18 @@ fn snapshots() {
             .unwrap_or_else(|_| panic!("missing {}; run with NERVE_BLESS=1", snap.display()));
         assert_eq!(printed, expected, "snapshot {} differs", snap.display());
     }
+}
+
+#[test]
+fn snapshots() {
+    check_snapshots(&data_dir());
+}
+
+/// Real ModelDB / hnn-core files (`compiler/tests/nmodl/corpus/`, sources
+/// in their headers and in `compiler/tests/nmodl/CORPUS.md`).
+#[test]
+fn corpus_snapshots() {
+    check_snapshots(&data_dir().join("../corpus"));
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -415,6 +432,33 @@ fn range_table_matches_neuron() {
     check("krange.notable.ntau", x.slot(&ir, "ntau"));
     // the table is built type-wide: no kernel but `table` writes a global
     assert!(ir.thread_safe);
+}
+
+/// A real file: Mainen & Sejnowski 1996's na.mod (ModelDB 2488) tabulates
+/// RANGE minf, hinf, mtau, htau with a DEPEND on celsius and GLOBALs.
+#[test]
+fn mainen_na_matches_neuron() {
+    let ir = compile("../corpus/2488_na.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "na")][IonField::Erev as usize] = 50.0;
+    x.celsius = 37.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    check("na2488.init.m", x.slot(&ir, "m"));
+    check("na2488.init.h", x.slot(&ir, "h"));
+    x.v = -30.0;
+    for _ in 0..2 {
+        x.run(&ir, &ir.kernels.table, &mut []);
+        step(&ir, &mut x);
+    }
+    for s in ["m", "h", "mtau"] {
+        check(&format!("na2488.step2.{s}"), x.slot(&ir, s));
+    }
+    check(
+        "na2488.step2.ina",
+        x.ions[ion(&ir, "na")][IonField::Current as usize],
+    );
 }
 
 #[test]
