@@ -71,9 +71,18 @@ struct Checker<'a> {
     mentioned: Vec<String>,
 }
 
-/// Whether a VERBATIM text is the idiom `return 0;` (C comments and white
-/// space aside), which nerve accepts and ignores.
-fn is_return_zero(text: &str) -> bool {
+/// The VERBATIM texts nerve accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TrivialVerbatim {
+    /// nothing but C comments and white space (nocmodl emits nothing)
+    Empty,
+    /// the idiom `return 0;`
+    ReturnZero,
+}
+
+/// What a VERBATIM text is, C comments and white space aside, when nerve
+/// can do without C.
+pub(crate) fn trivial_verbatim(text: &str) -> Option<TrivialVerbatim> {
     let mut s = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("/*") {
@@ -85,7 +94,11 @@ fn is_return_zero(text: &str) -> bool {
     }
     s.push_str(rest);
     let compact: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    compact == "return 0;"
+    match compact.as_str() {
+        "" => Some(TrivialVerbatim::Empty),
+        "return 0;" => Some(TrivialVerbatim::ReturnZero),
+        _ => None,
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -94,7 +107,7 @@ impl<'a> Checker<'a> {
     }
 
     fn verbatim(&mut self, span: Span, text: &str) {
-        if !is_return_zero(text) {
+        if trivial_verbatim(text).is_none() {
             self.error(
                 Span::new(span.start, span.start + "VERBATIM".len()),
                 "VERBATIM C code is not supported: rewrite it in NMODL".into(),

@@ -245,6 +245,17 @@ impl Lowerer<'_> {
             let args = args.iter().map(|a| self.expr(a)).collect();
             return Expr::Host(h, args);
         }
+        if n == "at_time" && args.len() == 1 {
+            // NEURON 9.0.2's fixed step (cvodestb.cpp): whether te falls in
+            // the step just taken, (t - dt, t], shifted by 1e-11
+            let x = sub(self.expr(&args[0]), num(1e-11));
+            let t = load(&Var::T);
+            return bin(
+                BinOp::And,
+                bin(BinOp::Le, x.clone(), t.clone()),
+                bin(BinOp::Gt, x, sub(t, load(&Var::Dt))),
+            );
+        }
         if matches!(n, "net_send" | "net_event" | "net_move" | "printf") {
             self.error(span, format!("{n} has no value: call it as a statement"));
             return num(0.0);
@@ -336,9 +347,12 @@ impl Lowerer<'_> {
             | StmtKind::MutexLock
             | StmtKind::MutexUnlock => {}
             StmtKind::Conductance { .. } => {}
-            StmtKind::Verbatim(_) => {
-                // The checks let only `return 0;` through.
-                out.push(Stmt::Return(num(0.0)));
+            StmtKind::Verbatim(text) => {
+                // The checks let only comments and `return 0;` through.
+                use super::super::check::{trivial_verbatim, TrivialVerbatim};
+                if trivial_verbatim(text) == Some(TrivialVerbatim::ReturnZero) {
+                    out.push(Stmt::Return(num(0.0)));
+                }
             }
             StmtKind::Assign { target, value, .. } => {
                 if let Some((state, Some(_))) = prime_target(target) {

@@ -344,6 +344,23 @@ fn before_after_blocks_are_kernels() {
 }
 
 #[test]
+fn at_time_is_neurons_fixed_step_test() {
+    let ir = compile_text(
+        "NEURON { SUFFIX p RANGE on, te }\nASSIGNED { on te }\n\
+         BREAKPOINT { on = at_time(te) }\n",
+    )
+    .unwrap();
+    let mut x = Instance::new(&ir);
+    x.t = 1.0;
+    for (te, want) in [(1.0, 1.0), (0.99, 1.0), (0.975, 0.0), (1.01, 0.0)] {
+        x.set_slot(&ir, "te", te);
+        // no current: the BREAKPOINT runs in the state kernel
+        x.run(&ir, &ir.kernels.state, &mut []);
+        assert_eq!(x.slot(&ir, "on"), want, "te = {te}");
+    }
+}
+
+#[test]
 fn verbatim_return_zero_is_a_return() {
     let ir = compile_text(
         "NEURON { SUFFIX p }\nFUNCTION f(x) {\n f = x\nVERBATIM\nreturn 0;\nENDVERBATIM\n}\n",
@@ -351,6 +368,13 @@ fn verbatim_return_zero_is_a_return() {
     .unwrap();
     let mut inst = Instance::new(&ir);
     assert_eq!(inst.call(&ir, 0, vec![3.0]), 0.0);
+    // a VERBATIM holding only a C comment is nothing (five corpus files)
+    let ir = compile_text(
+        "NEURON { SUFFIX p }\nFUNCTION f(x) {\n f = x\nVERBATIM\n/* printf(\"%g\", x); */\nENDVERBATIM\n}\n",
+    )
+    .unwrap();
+    let mut inst = Instance::new(&ir);
+    assert_eq!(inst.call(&ir, 0, vec![3.0]), 3.0);
 }
 
 #[test]
