@@ -36,7 +36,7 @@ pub enum RangeVar {
 /// yields). Resolves through stable ids, so it survives finitialize, nseg
 /// changes of other sections and regrouping; it fails cleanly once its node or
 /// instance is gone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum VarRef {
     /// membrane potential of a node [mV]
     V(NodeId),

@@ -191,4 +191,6 @@ pub(crate) struct CellGroup {
     pub dt: f64,
     /// 1/dt, or 2/dt for `secondorder` [1/ms]
     pub cj: f64,
+    /// events posted by this group's kernels (INITIAL's `net_send`)
+    pub outbox: super::events::HostOutbox,
 }

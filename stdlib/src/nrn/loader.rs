@@ -33,7 +33,7 @@ pub const STANDARD: &[(&str, &str)] = &[
 /// Parses, checks, lowers and compiles one `.mod` source. Errors are
 /// rendered with file, line, column and caret.
 pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
-    let ir = nerve_compiler::nmodl::lower::compile_source(file)?;
+    let ir = nerve_compiler::nmodl::compile_source(file)?;
     let compiled = jit::compile(&ir).map_err(|e| format!("{}: {e}", file.name()))?;
     let ks = kernel_set(&ir, compiled);
     Ok((ir, ks))

@@ -10,10 +10,16 @@
 //! | `pt3d` | `pt3dadd` and the other 3-D point functions, `define_shape` |
 //! | `lists` | the `SectionList` and `SectionRef` classes |
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
+//! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
+//! | `netcon` | the `NetCon` class |
+//! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
+mod cvode;
 mod host;
 mod lists;
 pub mod mechs;
+mod netcon;
+mod playrec;
 pub(crate) mod point;
 mod pt3d;
 // NEURON 9 matches section names with std::regex (egrep), as StringFunctions
@@ -107,6 +113,9 @@ pub fn register(interp: &mut Interpreter) {
     lists::register(interp);
     solver::register(interp);
     mechs::register(interp);
+    netcon::register(interp);
+    cvode::register(interp);
+    playrec::vector_builder().register(interp);
     // Point processes come with the NMODL compiler; until then the standard
     // ones say so instead of being unknown names.
     for name in [
