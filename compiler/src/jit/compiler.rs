@@ -12,6 +12,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
 
+use super::hoist::hoist_invariants;
 use super::layout::VIEW_COUNT;
 use super::mathlib::host_symbols;
 use super::translate::{Args, Env, Mode, ReturnTo, Translator};
@@ -309,6 +310,8 @@ impl KernelCompiler {
 
     /// Compiles the function in `self.ctx` as `id`.
     fn finish(&mut self, ir: &MechIr, place: &str, id: FuncId) -> Result<(), JitError> {
+        self.ctx
+            .set_disasm(std::env::var_os("NERVE_JIT_DISASM").is_some());
         let r = self.module.define_function(id, &mut self.ctx);
         if let Err(e) = r {
             let e = match e {
@@ -326,6 +329,9 @@ impl KernelCompiler {
             return Err(e);
         }
         if let Some(code) = self.ctx.compiled_code() {
+            if let Some(d) = &code.vcode {
+                eprintln!("; {place}\n{d}");
+            }
             self.code_bytes += code.code_info().total_size as usize;
         }
         self.module.clear_context(&mut self.ctx);
@@ -343,6 +349,8 @@ impl KernelCompiler {
         let ir = env.ir;
         let sig = self.sig(&[types::I64], false);
         let id = self.declare(ir, name, &sig)?;
+        let hoisted = hoist_invariants(kernel);
+        let kernel = &hoisted.kernel;
         let vector = self.options.vectorize && vectorizable(ir, kernel);
         self.ctx.func.signature = sig;
         let tc = self.module.target_config();
@@ -364,24 +372,34 @@ impl KernelCompiler {
         let exit = b.create_block();
         b.ins().brif(count, pre, &[], exit, &[]);
         b.switch_to_block(pre);
-        let limit = if vector {
-            b.ins().band_imm_s(count, -2)
-        } else {
-            count
-        };
+        // loop invariants are cached before this anchor
+        let anchor = b.ins().nop();
         let zero = b.ins().iconst(types::I64, 0);
-        let anchor = b.ins().jump(header, &[BlockArg::Value(zero)]);
         let mut t = Translator::new(
             b,
             &mut self.module,
             env,
             name.to_string(),
             view,
-            i,
-            true,
+            zero,
+            false,
             ReturnTo::Block(latch),
             anchor,
         );
+        // the prologue: invariant expressions, once
+        t.begin_region(Mode::Scalar, zero, 0, anchor);
+        for (k, e) in &hoisted.prologue {
+            let x = t.expr(e)?;
+            let xv = vector.then(|| t.b.ins().splat(types::F64X2, x));
+            t.hoisted.push((*k, x, xv));
+        }
+        t.per_instance = true;
+        let limit = if vector {
+            t.b.ins().band_imm_s(count, -2)
+        } else {
+            count
+        };
+        t.b.ins().jump(header, &[BlockArg::Value(zero)]);
         t.b.switch_to_block(header);
         let c = t.ult(i, limit);
         let after = if vector { tail_check } else { exit };
@@ -418,7 +436,9 @@ impl KernelCompiler {
         Ok((id, vector))
     }
 
-    /// `table`: the body once, with no instance.
+    /// `table`: the body once, with no instance. Slot, Node and Ion are
+    /// refused in the body; FUNCTIONs it calls get instance 0 and must not
+    /// touch per-instance storage (the view may have no instances).
     fn define_table_kernel(&mut self, env: &Env, kernel: &Kernel) -> Result<FuncId, JitError> {
         let ir = env.ir;
         let sig = self.sig(&[types::I64], false);

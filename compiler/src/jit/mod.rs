@@ -9,9 +9,13 @@
 //! | [`layout`] | byte offsets of `MechanismView` and `IonView` |
 //! | `compiler` | [`KernelCompiler`]: declare, define, finalize; [`CompiledMechanism`] |
 //! | `translate` | IR bodies to Cranelift IR, scalar and f64x2 |
+//! | `hoist` | loop-invariant expressions out of the instance loop |
 //! | `vectorize` | which kernels may run two instances at a time |
 //! | `mathlib` | libm symbols and the inline polynomial `exp` |
 //! | [`hh_example`] | hh by hand as IR and as Rust (tests, benchmark) |
+//!
+//! Setting `NERVE_JIT_DISASM` in the environment prints Cranelift's
+//! machine code for every compiled function to stderr (a debugging aid).
 //!
 //! ```ignore
 //! let compiled = nerve_compiler::jit::compile(&ir)?;
@@ -21,6 +25,7 @@
 
 mod compiler;
 pub mod hh_example;
+mod hoist;
 pub mod layout;
 mod mathlib;
 mod translate;

@@ -1167,3 +1167,42 @@ fn a_typical_mechanism_compiles_in_well_under_5_ms() {
     assert!(c.stats().time.as_millis() < limit, "{:?}", c.stats());
     assert!(c.stats().code_bytes > 0);
 }
+
+#[test]
+fn invariant_hoisting_keeps_globals_written_in_the_loop_live() {
+    // state: g = g + 1; x = g * 2 + celsius^2 (g changes per instance; the
+    // celsius part is invariant and computed once)
+    let mut ir = mech(MechKind::Density, &[("x", 1, 0.0)]);
+    ir.globals = vec![GlobalDecl {
+        name: "g".into(),
+        role: VarRole::Assigned,
+        size: 1,
+        default: 0.0,
+        hoc: true,
+    }];
+    ir.thread_safe = false;
+    let g = || Var::Global(0, None);
+    ir.kernels.state = kernel(
+        0,
+        vec![
+            set(g(), add(ld(g()), n(1.0))),
+            set(
+                s(0),
+                add(
+                    mul(ld(g()), n(2.0)),
+                    bin(BinOp::Pow, ld(Var::Celsius), n(2.0)),
+                ),
+            ),
+        ],
+    );
+    for opts in ALL_OPTIONS {
+        let c = compile_with(&ir, opts).unwrap();
+        assert!(c.stats().vectorized.is_empty(), "writes a GLOBAL");
+        let mut w = World::new(&ir, 4);
+        w.celsius = 3.0;
+        w.run(c.kernels().state);
+        let got: Vec<f64> = (0..4).map(|i| w.slot(0, i)).collect();
+        assert_eq!(got, vec![11.0, 13.0, 15.0, 17.0], "{opts:?}");
+        assert_eq!(w.globals, vec![4.0]);
+    }
+}

@@ -23,7 +23,7 @@ use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
 
 use super::layout::*;
-use super::mathlib::{emit_inline_exp, math_impl, MathImpl};
+use super::mathlib::{emit_inline_exp, math_impl, splat_f, MathImpl};
 use super::{JitError, JitOptions};
 use crate::nmodl::ir::{
     BinOp, Expr, HostFn, IonField, MathFn, MechIr, MechKind, NodeVar, Stmt, UnOp, Var,
@@ -133,6 +133,8 @@ pub(super) struct Translator<'a, 'f> {
     mask: Option<Value>,
     func_refs: HashMap<FuncId, FuncRef>,
     host_sig: Option<cranelift_codegen::ir::SigRef>,
+    /// locals computed before the loop: (local, f64 value, f64x2 value)
+    pub hoisted: Vec<(usize, Value, Option<Value>)>,
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -171,6 +173,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             mask: None,
             func_refs: HashMap::new(),
             host_sig: None,
+            hoisted: Vec::new(),
         }
     }
 
@@ -196,6 +199,14 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.inst_cache.clear();
         self.mask = None;
         self.locals = (0..locals).map(|_| self.b.declare_var(self.ty)).collect();
+        for (k, scalar, vector) in self.hoisted.clone() {
+            let v = if mode == Mode::Scalar {
+                scalar
+            } else {
+                vector.unwrap_or(scalar)
+            };
+            self.b.def_var(self.locals[k], v);
+        }
     }
 
     // ----- cached values ------------------------------------------------
@@ -302,8 +313,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     // ----- constants and lanes -------------------------------------------
 
     fn fconst(&mut self, x: f64) -> Value {
-        let c = self.b.ins().f64const(x);
-        self.splat(c)
+        splat_f(&mut self.b, self.ty, x)
     }
 
     /// A scalar f64 as a value of the body's type.
