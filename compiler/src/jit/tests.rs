@@ -1163,6 +1163,7 @@ fn a_typical_mechanism_compiles_in_well_under_5_ms() {
     // benchmark. This only guards against something pathological.
     let ir = hh_example::hh_ir();
     let c = compile_with(&ir, JitOptions::FAST).unwrap();
+    eprintln!("hh FAST: {:?}", c.stats());
     let limit = if cfg!(debug_assertions) { 500 } else { 5 };
     assert!(c.stats().time.as_millis() < limit, "{:?}", c.stats());
     assert!(c.stats().code_bytes > 0);
