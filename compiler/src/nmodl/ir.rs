@@ -15,7 +15,9 @@
 //!   which may be written);
 //! * the cell group's node arrays at the instance's node (`Node`), the ion
 //!   instance in the same segment (`Ion`), and the step's scalars (`T`, `Dt`,
-//!   `Celsius`, `SecondOrder`, `Flag` in NET_RECEIVE).
+//!   `Celsius`, `SecondOrder`, `Flag` in NET_RECEIVE);
+//! * per instance, the doubles elsewhere that its `POINTER` variables refer
+//!   to (`Pointer`, see [`PointerDecl`] for what the runtime provides).
 //!
 //! Arrays: `Slot` and `Global` take an optional element index expression
 //! (rounded toward zero; the lowering guarantees it is in range).
@@ -105,6 +107,26 @@ pub struct IonDecl {
     pub writes: Vec<IonField>,
 }
 
+/// One `POINTER` variable: per instance, a reference to a double owned by
+/// someone else (another mechanism's variable, a node's `v`, a NetCon
+/// weight, a HOC variable), set from HOC with
+/// `setpointer pp.name, <variable>` (or `h.setpointer(ref, "name", pp)`).
+///
+/// The runtime must provide, per instance, one `*mut f64` per declaration
+/// (in the order of [`MechIr::pointers`]) that kernels read and write
+/// through ([`Var::Pointer`]); it must keep them valid while the model's
+/// storage moves (as NEURON re-points them after a reallocation), refuse to
+/// run (NEURON: "... POINTER not set") any kernel of an instance whose
+/// pointer was never set, and make `pp.name` in HOC read and write the
+/// target. A pointer is never used by the type-wide `table` kernel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointerDecl {
+    /// name without the suffix (`pre`, `vpre`)
+    pub name: String,
+    /// units as written, for psection and messages
+    pub unit: Option<String>,
+}
+
 /// The cell group's node arrays at the instance's node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeVar {
@@ -147,6 +169,9 @@ pub enum Var {
     SecondOrder,
     /// NET_RECEIVE's `flag` (read only)
     Flag,
+    /// the double POINTER `k` (index into [`MechIr::pointers`]) of the
+    /// instance refers to (read, write)
+    Pointer(usize),
 }
 
 /// Binary operators (comparisons and logic give 1.0 or 0.0).
@@ -335,6 +360,8 @@ pub struct MechIr {
     pub globals: Vec<GlobalDecl>,
     /// ions, in the order of `Var::Ion` indices
     pub ions: Vec<IonDecl>,
+    /// POINTER variables, in the order of `Var::Pointer` indices
+    pub pointers: Vec<PointerDecl>,
     /// FUNCTIONs and PROCEDUREs, in the order of `Expr::Call` indices
     pub functions: Vec<Function>,
     /// the hooks
@@ -344,8 +371,8 @@ pub struct MechIr {
     /// the mechanism's current is an ELECTRODE_CURRENT (point processes that
     /// inject current, like IClamp)
     pub electrode_current: bool,
-    /// no kernel except `table` writes a Global (instances may then run on
-    /// several threads at once)
+    /// no kernel except `table` writes a Global or through a Pointer
+    /// (instances may then run on several threads at once)
     pub thread_safe: bool,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! Places print as: a slot by its name (`m`, `x[i]`), a global with `::`
 //! (`::minf`), locals `l3`, arguments `a0`, node values `node.v`, ion
-//! fields `na.erev`, and `t`, `dt`, `celsius`, `secondorder`, `flag`.
+//! fields `na.erev`, POINTER targets `*pre`, and `t`, `dt`, `celsius`, `secondorder`, `flag`.
 //! Binary operations are fully parenthesized; numbers print in Rust's
 //! shortest round-trip form.
 
@@ -46,6 +46,16 @@ pub fn print(ir: &MechIr) -> String {
             let _ = write!(out, " ({u})");
         }
         out.push('\n');
+    }
+    if !ir.pointers.is_empty() {
+        out.push_str("pointers:\n");
+        for (k, d) in ir.pointers.iter().enumerate() {
+            let _ = write!(out, "  {k:>3} {}", d.name);
+            if let Some(u) = &d.unit {
+                let _ = write!(out, " ({u})");
+            }
+            out.push('\n');
+        }
     }
     out.push_str("globals:\n");
     for (k, g) in ir.globals.iter().enumerate() {
@@ -250,6 +260,10 @@ impl Printer<'_> {
             Var::Celsius => "celsius".into(),
             Var::SecondOrder => "secondorder".into(),
             Var::Flag => "flag".into(),
+            Var::Pointer(k) => format!(
+                "*{}",
+                self.ir.pointers.get(*k).map_or("?", |d| d.name.as_str())
+            ),
         }
     }
 

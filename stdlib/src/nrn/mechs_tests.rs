@@ -61,6 +61,7 @@ fn nal() -> (MechIr, KernelSet) {
             reads: vec![IonField::Erev],
             writes: vec![IonField::Current],
         }],
+        pointers: vec![],
         functions: vec![Function {
             name: "twice".into(),
             args: 1,
@@ -95,6 +96,7 @@ fn pp() -> (MechIr, KernelSet) {
         ],
         globals: vec![],
         ions: vec![],
+        pointers: vec![],
         functions: vec![],
         kernels: Kernels::default(),
         weights: 0,

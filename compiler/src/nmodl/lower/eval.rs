@@ -21,6 +21,8 @@ pub(crate) struct Instance {
     pub dt: f64,
     pub celsius: f64,
     pub flag: f64,
+    /// the doubles the POINTERs refer to (owned here, for tests)
+    pub pointers: Vec<f64>,
     /// host calls made, with their arguments
     pub host_calls: Vec<(HostFn, Vec<f64>)>,
 }
@@ -50,6 +52,7 @@ impl Instance {
             dt: 0.025,
             celsius: 6.3,
             flag: 0.0,
+            pointers: vec![0.0; ir.pointers.len()],
             host_calls: Vec::new(),
         }
     }
@@ -190,6 +193,7 @@ impl Instance {
             Var::Node(NodeVar::Rhs) => self.rhs = x,
             Var::Node(NodeVar::D) => self.d = x,
             Var::Ion(i, fl) => self.ions[*i][*fl as usize] = x,
+            Var::Pointer(k) => self.pointers[*k] = x,
             other => panic!("store into read-only {other:?}"),
         }
     }
@@ -219,6 +223,7 @@ impl Instance {
             Var::Celsius => self.celsius,
             Var::SecondOrder => 0.0,
             Var::Flag => self.flag,
+            Var::Pointer(k) => self.pointers[*k],
         }
     }
 

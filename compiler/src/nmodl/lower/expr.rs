@@ -88,8 +88,12 @@ impl Lowerer<'_> {
                 if let Some(v) = self.global(name) {
                     return Some(Res::Var(v));
                 }
+                if let Some(&k) = self.pointers.get(name) {
+                    return Some(Res::Var(Var::Pointer(k)));
+                }
                 let what = match s.storage {
-                    Storage::Pointer | Storage::BbcorePointer => "POINTER variables are",
+                    Storage::Pointer => "POINTER variables are",
+                    Storage::BbcorePointer => "BBCOREPOINTER variables are",
                     Storage::External => "EXTERNAL variables are",
                     Storage::Random => "RANDOM variables are",
                     _ => "this variable is",

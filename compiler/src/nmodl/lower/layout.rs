@@ -232,15 +232,29 @@ impl Lowerer<'_> {
                         }
                     }
                 }
+                NeuronStmtKind::List(NameListKind::Pointer, names) => {
+                    for n in names {
+                        let sym = self.table.get(&n.name);
+                        if sym.and_then(|s| s.dim).is_some() {
+                            self.error(n.span, format!("POINTER {} cannot be an array", n.name));
+                            continue;
+                        }
+                        if !self.pointers.contains_key(&n.name) {
+                            self.pointers.insert(n.name.clone(), self.ir.pointers.len());
+                            self.ir.pointers.push(PointerDecl {
+                                name: n.name.clone(),
+                                unit: sym.and_then(|s| s.unit.clone()),
+                            });
+                        }
+                    }
+                }
                 NeuronStmtKind::List(
-                    kind @ (NameListKind::Pointer
-                    | NameListKind::BbcorePointer
+                    kind @ (NameListKind::BbcorePointer
                     | NameListKind::External
                     | NameListKind::Random),
                     names,
                 ) if !names.is_empty() => {
                     let word = match kind {
-                        NameListKind::Pointer => "POINTER",
                         NameListKind::BbcorePointer => "BBCOREPOINTER",
                         NameListKind::External => "EXTERNAL",
                         _ => "RANDOM",

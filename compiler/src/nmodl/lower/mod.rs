@@ -25,6 +25,7 @@ mod inline;
 mod kinetic;
 mod layout;
 mod netreceive;
+mod rewrite;
 mod solve;
 mod table;
 #[cfg(test)]
@@ -125,6 +126,8 @@ pub(crate) struct Lowerer<'a> {
     pub globals: HashMap<String, usize>,
     /// function index of each FUNCTION and PROCEDURE
     pub funcs: HashMap<String, usize>,
+    /// POINTER variables: name → index into `ir.pointers`
+    pub pointers: HashMap<String, usize>,
     /// ion variables: name → (ion index, field)
     pub ion_vars: HashMap<String, (usize, IonField)>,
     /// currents in the order NEURON sums them
@@ -157,6 +160,7 @@ impl<'a> Lowerer<'a> {
                 slots: Vec::new(),
                 globals: Vec::new(),
                 ions: Vec::new(),
+                pointers: Vec::new(),
                 functions: Vec::new(),
                 kernels: Kernels::default(),
                 weights: 0,
@@ -166,6 +170,7 @@ impl<'a> Lowerer<'a> {
             slots: HashMap::new(),
             globals: HashMap::new(),
             funcs: HashMap::new(),
+            pointers: HashMap::new(),
             ion_vars: HashMap::new(),
             currents: Vec::new(),
             consts: HashMap::new(),
@@ -225,7 +230,6 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Adds a global, returning its variable.
-    #[allow(dead_code)] // used by the TABLE pass
     pub fn add_global(&mut self, name: &str, size: usize, default: f64, hoc: bool) -> Var {
         self.globals.insert(name.to_string(), self.ir.globals.len());
         self.ir.globals.push(GlobalDecl {
@@ -274,7 +278,8 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// Whether statements write a Global, following calls (`seen` marks
+/// Whether statements write a Global or through a Pointer (two instances
+/// may refer to the same double), following calls (`seen` marks
 /// functions already visited).
 fn writes_global(body: &[Stmt], funcs: &[Function], seen: &mut Vec<bool>) -> bool {
     let mut any = false;
@@ -282,11 +287,13 @@ fn writes_global(body: &[Stmt], funcs: &[Function], seen: &mut Vec<bool>) -> boo
         visit_stmt(
             s,
             &mut |s| {
-                if let Stmt::Assign(Var::Global(..), _) = s {
+                if let Stmt::Assign(Var::Global(..) | Var::Pointer(_), _) = s {
                     any = true;
                 }
                 if let Stmt::Solve { out, .. } = s {
-                    any |= out.iter().any(|v| matches!(v, Var::Global(..)));
+                    any |= out
+                        .iter()
+                        .any(|v| matches!(v, Var::Global(..) | Var::Pointer(_)));
                 }
             },
             &mut |e| {

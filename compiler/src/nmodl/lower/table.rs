@@ -14,12 +14,23 @@
 //!   `xi = mfac*(x - tmin)`, NaN gives NaN, `xi <= 0` the first entry,
 //!   `xi >= n` the last, otherwise linear interpolation between entries
 //!   `floor(xi)` and `floor(xi)+1`.
+//!
+//! A PROCEDURE may tabulate per-instance variables (RANGE or ASSIGNED not
+//! GLOBAL, as `rates(v)` computing `minf` and `mtau` usually does): the
+//! lookup writes the instance's slots, and the table is built type-wide
+//! by a copy of `_f_f` (and of the functions it calls) in which every slot
+//! becomes a scratch global holding the slot's default value. nocmodl
+//! builds it with the data of the instance the check happens to run on;
+//! the two agree unless the procedure reads a per-instance PARAMETER that
+//! was changed from its default (NEURON then uses instance 0's value).
 
 use super::super::ast::{ItemKind, StmtKind, Table};
 use super::super::ir::*;
 use super::build::*;
 use super::expr::{kw, Res};
-use super::Lowerer;
+use super::rewrite::Rewrite;
+use super::{calls_in, visit_stmt, Lowerer};
+use std::collections::HashMap;
 
 /// The parts of one TABLE the kernel and the lookup need.
 struct Tab {
@@ -27,6 +38,8 @@ struct Tab {
     outer: usize,
     /// its body as written
     inner: usize,
+    /// the type-wide copy of `inner` the table kernel calls
+    build: usize,
     value: bool,
     n: f64,
     tmin: Var,
@@ -60,11 +73,22 @@ impl Lowerer<'_> {
                 continue; // the checks reported it
             }
             if let Some(tab) = self.table_of(&c.name.name, value, t, span) {
-                tabs.push(tab);
+                tabs.push((tab, span));
             }
         }
         if tabs.is_empty() {
             return;
+        }
+        let mut scratch = Scratch::default();
+        for (tab, span) in &mut tabs {
+            match self.type_wide(tab.inner, &mut scratch) {
+                Ok(b) => tab.build = b,
+                Err(what) => {
+                    let name = &self.ir.functions[tab.outer].name;
+                    let msg = format!("the TABLE of {name} cannot be built type-wide: {what}");
+                    self.error(kw(*span, 5), msg);
+                }
+            }
         }
         let usetable = self.global("usetable").unwrap_or_else(|| {
             let u = self.add_global("usetable", 1, 1.0, true);
@@ -73,8 +97,8 @@ impl Lowerer<'_> {
         });
         let saved = self.begin();
         let mut body = Vec::new();
-        for tab in &tabs {
-            body.extend(self.build_table(tab));
+        for (tab, _) in &tabs {
+            body.extend(self.build_table(tab, &scratch));
         }
         let locals = self.end(saved);
         self.ir.kernels.table = Some(Kernel {
@@ -85,7 +109,7 @@ impl Lowerer<'_> {
                 Vec::new(),
             )],
         });
-        for tab in &tabs {
+        for (tab, _) in &tabs {
             self.lookup(tab, &usetable);
         }
     }
@@ -106,7 +130,7 @@ impl Lowerer<'_> {
         } else {
             for id in &t.names {
                 match self.resolve(id) {
-                    Some(Res::Var(v @ Var::Global(..))) => {
+                    Some(Res::Var(v @ (Var::Global(..) | Var::Slot(..)))) => {
                         let tv = self.add_global(
                             &format!("_t_{}_{name}", id.name),
                             n as usize + 1,
@@ -166,6 +190,7 @@ impl Lowerer<'_> {
         Some(Tab {
             outer: f,
             inner: i,
+            build: i,
             value,
             n,
             tmin,
@@ -179,7 +204,7 @@ impl Lowerer<'_> {
     }
 
     /// The table kernel's part for one table.
-    fn build_table(&mut self, tab: &Tab) -> Vec<Stmt> {
+    fn build_table(&mut self, tab: &Tab, scratch: &Scratch) -> Vec<Stmt> {
         let mut stale = bin(BinOp::Eq, load(&tab.made), num(0.0));
         for (e, sav) in &tab.depends {
             stale = bin(BinOp::Or, stale, bin(BinOp::Ne, load(sav), e.clone()));
@@ -201,13 +226,14 @@ impl Lowerer<'_> {
             let (_, tv) = &tab.outputs[0];
             each.push(assign(
                 &indexed(tv, load(&i)),
-                Expr::Call(tab.inner, vec![load(&x)]),
+                Expr::Call(tab.build, vec![load(&x)]),
             ));
         } else {
-            each.push(Stmt::Call(tab.inner, vec![load(&x)]));
+            each.push(Stmt::Call(tab.build, vec![load(&x)]));
             for (v, tv) in &tab.outputs {
                 if let Some(v) = v {
-                    each.push(assign(&indexed(tv, load(&i)), load(v)));
+                    let src = scratch.var(v.clone());
+                    each.push(assign(&indexed(tv, load(&i)), load(&src)));
                 }
             }
         }
@@ -300,5 +326,166 @@ impl Lowerer<'_> {
         let func = &mut self.ir.functions[f];
         func.locals = 2;
         func.body = body;
+    }
+}
+
+/// The type-wide copies made so far: function index → its copy, slot
+/// element offset → scratch global element offset.
+#[derive(Default)]
+struct Scratch {
+    funcs: HashMap<usize, usize>,
+    slots: HashMap<usize, usize>,
+}
+
+impl Scratch {
+    /// `v` with a slot replaced by its scratch global.
+    fn var(&self, v: Var) -> Var {
+        match v {
+            Var::Slot(k, i) => match self.slots.get(&k) {
+                Some(&g) => Var::Global(g, i),
+                None => Var::Slot(k, i),
+            },
+            v => v,
+        }
+    }
+}
+
+/// What a body touches that a type-wide kernel does not have.
+#[derive(Default)]
+struct Touch {
+    slots: Vec<usize>,
+    other: Option<&'static str>,
+}
+
+fn touch(body: &[Stmt]) -> Touch {
+    let mut vars = Vec::new();
+    for s in body {
+        let mut stmt_vars = Vec::new();
+        visit_stmt(
+            s,
+            &mut |s| match s {
+                Stmt::Assign(v, _) => stmt_vars.push(v.clone()),
+                Stmt::Solve { out, .. } => stmt_vars.extend(out.iter().cloned()),
+                _ => {}
+            },
+            &mut |e| {
+                if let Expr::Load(v) = e {
+                    vars.push(v.clone());
+                }
+            },
+        );
+        vars.extend(stmt_vars);
+    }
+    let mut t = Touch::default();
+    for v in vars {
+        match v {
+            Var::Slot(k, _) => t.slots.push(k),
+            Var::Node(_) => t.other = Some("it reads node data (v, diam, area)"),
+            Var::Ion(..) => t.other = Some("it reads ion data"),
+            Var::Flag => t.other = Some("it reads flag"),
+            Var::Pointer(_) => t.other = Some("it uses a POINTER"),
+            _ => {}
+        }
+    }
+    t
+}
+
+impl Lowerer<'_> {
+    /// The function to call type-wide in place of `f`: `f` itself when
+    /// neither it nor anything it calls touches per-instance storage, else
+    /// a copy `_s_<name>` whose slots are scratch globals. Node and ion data
+    /// cannot be replaced: an error naming why.
+    fn type_wide(&mut self, f: usize, scratch: &mut Scratch) -> Result<usize, String> {
+        // the functions reachable from f
+        let mut reach = vec![f];
+        let mut k = 0;
+        while k < reach.len() {
+            for s in &self.ir.functions[reach[k]].body {
+                for g in calls_in(s) {
+                    if !reach.contains(&g) {
+                        reach.push(g);
+                    }
+                }
+            }
+            k += 1;
+        }
+        let touches: Vec<Touch> = reach
+            .iter()
+            .map(|&g| touch(&self.ir.functions[g].body))
+            .collect();
+        if let Some(why) = touches.iter().find_map(|t| t.other) {
+            return Err(why.to_string());
+        }
+        // those needing a copy: touching slots, or calling one that does
+        let mut needs: Vec<bool> = touches.iter().map(|t| !t.slots.is_empty()).collect();
+        loop {
+            let mut changed = false;
+            for (a, &g) in reach.iter().enumerate() {
+                if needs[a] {
+                    continue;
+                }
+                let calls_needy = self.ir.functions[g]
+                    .body
+                    .iter()
+                    .flat_map(calls_in)
+                    .any(|c| reach.iter().position(|&r| r == c).is_some_and(|b| needs[b]));
+                if calls_needy {
+                    needs[a] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for t in &touches {
+            for &k in &t.slots {
+                self.scratch_slot(k, scratch);
+            }
+        }
+        let mut fresh = Vec::new();
+        for (a, &g) in reach.iter().enumerate() {
+            if needs[a] && !scratch.funcs.contains_key(&g) {
+                let mut copy = self.ir.functions[g].clone();
+                copy.name = format!("_s_{}", copy.name);
+                copy.hoc = false;
+                let i = self.ir.functions.len();
+                self.funcs.insert(copy.name.clone(), i);
+                self.ir.functions.push(copy);
+                scratch.funcs.insert(g, i);
+                fresh.push(i);
+            }
+        }
+        let var = |v: Var| scratch.var(v);
+        let call = |g: usize| scratch.funcs.get(&g).copied().unwrap_or(g);
+        let rw = Rewrite {
+            var: &var,
+            call: &call,
+        };
+        for i in fresh {
+            rw.stmts(&mut self.ir.functions[i].body);
+        }
+        Ok(scratch.funcs.get(&f).copied().unwrap_or(f))
+    }
+
+    /// Makes the scratch global standing for the slot at element `k`.
+    fn scratch_slot(&mut self, k: usize, scratch: &mut Scratch) {
+        if scratch.slots.contains_key(&k) {
+            return;
+        }
+        let mut start = 0;
+        let Some(d) = self.ir.slots.iter().position(|s| {
+            start += s.size;
+            k < start
+        }) else {
+            return;
+        };
+        let decl = self.ir.slots[d].clone();
+        let first = start - decl.size;
+        self.add_global(&format!("_s_{}", decl.name), decl.size, decl.default, false);
+        let g = self.ir.global_offset(self.ir.globals.len() - 1);
+        for e in 0..decl.size {
+            scratch.slots.insert(first + e, g + e);
+        }
     }
 }

@@ -72,7 +72,11 @@ fn pas_currents() {
 /// NEURON 9.0.2's numbers (`reference/make_reference.hoc`).
 fn reference(key: &str) -> f64 {
     let mut text = String::new();
-    for f in ["reference.txt", "reference_kin3.txt"] {
+    for f in [
+        "reference.txt",
+        "reference_kin3.txt",
+        "reference_corpus.txt",
+    ] {
         let p = data_dir().join("reference").join(f);
         text += &std::fs::read_to_string(p).expect("reference data");
     }
@@ -218,8 +222,8 @@ fn unsupported_constructs_are_named() {
     );
     assert!(e.contains("WATCH is not supported yet by nerve"), "{e}");
     assert!(e.contains("t.mod:4:3"), "{e}");
-    let e = error_of("NEURON { SUFFIX p POINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
-    assert!(e.contains("POINTER is not supported yet"), "{e}");
+    let e = error_of("NEURON { SUFFIX p BBCOREPOINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
+    assert!(e.contains("BBCOREPOINTER is not supported yet"), "{e}");
     let e = error_of("NEURON { SUFFIX p }\nINITIAL {\nVERBATIM\nx = 1;\nENDVERBATIM\n}\n");
     assert!(e.contains("VERBATIM C code is not supported"), "{e}");
     assert!(e.contains("t.mod:3:1"), "{e}");
@@ -241,6 +245,24 @@ fn unsupported_constructs_are_named() {
         e.contains("nerve does not know how many (meter) make one (furlong)"),
         "{e}"
     );
+}
+
+#[test]
+fn pointers_read_and_write_their_targets() {
+    let ir = compile("ptrsyn.mod");
+    assert_eq!(ir.pointers.len(), 2);
+    assert_eq!(ir.pointers[0].name, "vpre");
+    // two instances may share a target: writing through a POINTER is not
+    // thread safe
+    assert!(!ir.thread_safe);
+    let mut x = Instance::new(&ir);
+    x.v = -65.0;
+    x.pointers = vec![-20.0, 3.0];
+    x.run(&ir, &ir.kernels.cur, &mut []);
+    // i = g*(v - e)/(1 + exp(0)) = 0.01*(-65)/2
+    assert!(close(x.slot(&ir, "i"), -0.325), "{}", x.slot(&ir, "i"));
+    // the BREAKPOINT runs twice (at v + 0.001 and at v), as in NEURON
+    assert_eq!(x.pointers[1], 5.0);
 }
 
 #[test]
@@ -307,6 +329,31 @@ fn ktab_table_matches_neuron() {
     x.run(&ir, &ir.kernels.table, &mut []);
     x.call(&ir, rates, vec![-95.0]);
     assert!(!close(x.global(&ir, "ntau"), reference("ktab.step1.ntau")));
+}
+
+#[test]
+fn range_table_matches_neuron() {
+    let ir = compile("krange.mod");
+    let mut x = Instance::new(&ir);
+    x.ions[ion(&ir, "k")][IonField::Erev as usize] = -77.0;
+    x.celsius = 16.0;
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    check("krange.init.n", x.slot(&ir, "n"));
+    check("krange.init.ninf", x.slot(&ir, "ninf"));
+    x.v = -33.3;
+    x.run(&ir, &ir.kernels.table, &mut []);
+    step(&ir, &mut x);
+    for s in ["n", "ninf", "ntau"] {
+        check(&format!("krange.step1.{s}"), x.slot(&ir, s));
+    }
+    x.set_global(&ir, "usetable", 0.0);
+    step(&ir, &mut x);
+    check("krange.notable.ninf", x.slot(&ir, "ninf"));
+    check("krange.notable.ntau", x.slot(&ir, "ntau"));
+    // the table is built type-wide: no kernel but `table` writes a global
+    assert!(ir.thread_safe);
 }
 
 #[test]
@@ -436,4 +483,52 @@ fn kin3_nonlinear_sparse_matches_neuron() {
     for s in ["A", "B", "C"] {
         check(&format!("kin3.step4.{s}"), x.slot(&ir, s));
     }
+}
+
+/// Compiles every `.mod` file under `$NMODL_CORPUS` through
+/// [`compile_source`] and prints one line per file that does not lower
+/// (`FAIL name: first line of the first error`) or panics (`PANIC`), then a
+/// summary. A panic fails the test; other failures are the corpus's
+/// statistics (see `compiler/tests/nmodl/CORPUS.md`).
+#[test]
+#[ignore = "needs NMODL_CORPUS=/path/to/mod/files"]
+fn external_corpus_lower() {
+    let Some(dir) = std::env::var_os("NMODL_CORPUS") else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("corpus directory")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "mod"))
+        .collect();
+    paths.sort();
+    let (mut ok, mut failed, mut panicked) = (0, 0, 0);
+    std::panic::set_hook(Box::new(|_| {}));
+    for p in &paths {
+        let bytes = std::fs::read(p).expect("corpus file");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let f = SourceFile::new(name.clone(), text);
+        match std::panic::catch_unwind(|| compile_source(&f)) {
+            Ok(Ok(_)) => ok += 1,
+            Ok(Err(e)) => {
+                failed += 1;
+                let errors: Vec<&str> = e
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("error: "))
+                    .collect();
+                println!("FAIL {name}: {}", errors.join(" ;; "));
+            }
+            Err(_) => {
+                panicked += 1;
+                println!("PANIC {name}");
+            }
+        }
+    }
+    let _ = std::panic::take_hook();
+    println!(
+        "{ok} of {} lower; {failed} fail; {panicked} panic",
+        paths.len()
+    );
+    assert_eq!(panicked, 0);
 }
