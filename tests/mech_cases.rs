@@ -19,7 +19,9 @@ const ABS_TOL: f64 = 1e-7;
 const REL_TOL: f64 = 1e-5;
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("mech")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("mech")
 }
 
 /// Names listed in `tests/mech/PENDING`.
@@ -151,7 +153,9 @@ fn mech_cases_match_neuron() {
         match (difference, pending.contains(name)) {
             (None, false) => passed += 1,
             (Some(_), true) => {}
-            (None, true) => failures.push(format!("{name}: passes but is listed in PENDING; remove it")),
+            (None, true) => failures.push(format!(
+                "{name}: passes but is listed in PENDING; remove it"
+            )),
             (Some(d), false) => failures.push(format!(
                 "{name}: {d}\n  stderr: {}",
                 err.lines().take(6).collect::<Vec<_>>().join("\n          ")

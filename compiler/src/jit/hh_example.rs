@@ -244,6 +244,7 @@ pub fn hh_ir() -> MechIr {
         slots,
         globals: vec![],
         ions: vec![ion("na"), ion("k")],
+        pointers: vec![],
         functions: vec![],
         kernels: Kernels {
             cur: Some(Kernel {

@@ -291,6 +291,7 @@ fn mech(kind: MechKind, slots: &[(&str, usize, f64)]) -> MechIr {
         slots: slots.iter().map(|(n, k, d)| slot_decl(n, *k, *d)).collect(),
         globals: vec![],
         ions: vec![],
+        pointers: vec![],
         functions: vec![],
         kernels: Kernels::default(),
         weights: 0,

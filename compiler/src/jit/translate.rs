@@ -607,6 +607,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 Some(f) => self.splat(f),
                 None => return self.err("`flag` used outside NET_RECEIVE"),
             },
+            Var::Pointer(_) => {
+                return self.err("POINTER variables are not supported by the JIT yet")
+            }
             Var::Slot(..) | Var::Global(..) | Var::Node(_) | Var::Ion(..) => unreachable!(),
         })
     }
@@ -647,6 +650,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 },
                 _ => return self.err("an argument used outside a FUNCTION or NET_RECEIVE"),
             },
+            Var::Pointer(_) => {
+                return self.err("POINTER variables are not supported by the JIT yet")
+            }
             _ => unreachable!(),
         }
         Ok(())

@@ -21,6 +21,8 @@ pub struct NrnHost {
     pub(crate) mech_vars: RefCell<Vec<super::mechs::MechVar>>,
     /// compiled code of the installed mechanisms (kept alive with the model)
     pub(crate) code: RefCell<Vec<Box<dyn std::any::Any>>>,
+    /// standard mechanisms that failed to compile, with the reason
+    pub(crate) unavailable: RefCell<HashMap<String, String>>,
 }
 
 impl Default for NrnHost {
@@ -45,6 +47,7 @@ impl NrnHost {
             by_id: RefCell::new(HashMap::new()),
             mech_vars: RefCell::new(Vec::new()),
             code: RefCell::new(Vec::new()),
+            unavailable: RefCell::new(HashMap::new()),
         }
     }
 
@@ -383,6 +386,9 @@ impl SectionHost for NrnHost {
         let s = self.id(s)?;
         let mut m = self.m()?;
         let Some(t) = m.mechanism_type(name) else {
+            if let Some(why) = self.unavailable.borrow().get(name) {
+                return Err(HocError::msg(why.clone()));
+            }
             return Err(HocError::msg(format!("{name} is not a MECHANISM")));
         };
         if insert {

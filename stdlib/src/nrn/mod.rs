@@ -17,6 +17,7 @@
 mod cvode;
 mod host;
 mod lists;
+pub mod loader;
 pub mod mechs;
 mod netcon;
 mod playrec;
@@ -116,24 +117,8 @@ pub fn register(interp: &mut Interpreter) {
     netcon::register(interp);
     cvode::register(interp);
     playrec::vector_builder().register(interp);
-    // Point processes come with the NMODL compiler; until then the standard
-    // ones say so instead of being unknown names.
-    for name in [
-        "IClamp",
-        "SEClamp",
-        "VClamp",
-        "ExpSyn",
-        "Exp2Syn",
-        "AlphaSynapse",
-        "NetStim",
-    ] {
-        nerve_runtime::hoc::ClassBuilder::new(name, move |_, _| -> Result<(), HocError> {
-            Err(HocError::msg(format!(
-                "{name} is not available yet: nerve cannot load mechanisms until its NMODL compiler lands"
-            )))
-        })
-        .register(interp);
-    }
+    loader::register(interp);
+    loader::load_standard(interp);
 }
 
 #[cfg(test)]

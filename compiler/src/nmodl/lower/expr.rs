@@ -245,6 +245,11 @@ impl Lowerer<'_> {
             let args = args.iter().map(|a| self.expr(a)).collect();
             return Expr::Host(h, args);
         }
+        if n == "at_time" {
+            // NEURON's at_time only matters to the variable-step method; with
+            // a fixed step it is always 0
+            return num(0.0);
+        }
         if matches!(n, "net_send" | "net_event" | "net_move" | "printf") {
             self.error(span, format!("{n} has no value: call it as a statement"));
             return num(0.0);
