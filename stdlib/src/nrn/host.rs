@@ -23,6 +23,9 @@ pub struct NrnHost {
     pub(crate) code: RefCell<Vec<Box<dyn std::any::Any>>>,
     /// standard mechanisms that failed to compile, with the reason
     pub(crate) unavailable: RefCell<HashMap<String, String>>,
+    /// the instance `setdata_name(x)` chose, per density mechanism
+    pub(crate) setdata:
+        RefCell<HashMap<nerve_runtime::model::MechTypeId, nerve_runtime::model::InstanceId>>,
 }
 
 impl Default for NrnHost {
@@ -48,6 +51,7 @@ impl NrnHost {
             mech_vars: RefCell::new(Vec::new()),
             code: RefCell::new(Vec::new()),
             unavailable: RefCell::new(HashMap::new()),
+            setdata: RefCell::new(HashMap::new()),
         }
     }
 

@@ -237,14 +237,40 @@ fn declare_functions(interp: &mut Interpreter, h: &Rc<NrnHost>, t: MechTypeId, i
         Err(_) => return,
     };
     let density = ir.kind == MechKind::Density;
+    if density {
+        // setdata_name(x): the instance at x of the accessed section is the
+        // one later function calls work on (NEURON's `_setdata`)
+        let mech = ir.name.clone();
+        interp.register_fn(&format!("setdata_{}", ir.name), move |i, a| {
+            a.expect_count(0, 1)?;
+            let x = a.num_or(0, 0.5)?;
+            let (h, s) = cas(i)?;
+            let inst = model(&h)?.density_instance(s, x, t).map_err(merr)?;
+            let Some(inst) = inst else {
+                let name = model(&h)?.name(s).map_err(merr)?.to_string();
+                return Err(HocError::msg(format!(
+                    "{mech} mechanism not inserted in section {name}"
+                )));
+            };
+            h.setdata.borrow_mut().insert(t, inst);
+            Ok(Value::Num(0.0))
+        });
+    }
     for f in spec.functions {
         let name = format!("{}_{}", f.name, ir.name);
         interp.register_fn(&name, move |i, a| {
             let args = function_args(a, &f)?;
             let inst = if density {
-                match cas(i) {
-                    Ok((h, s)) => model(&h)?.density_instance(s, 0.5, t).map_err(merr)?,
-                    Err(_) => None,
+                // the instance `setdata_` chose, else the one in the middle
+                // of the accessed section
+                let h = host(i)?;
+                let chosen = h.setdata.borrow().get(&t).copied();
+                match chosen {
+                    Some(c) if model(&h)?.instance_type(c).is_ok() => Some(c),
+                    _ => match cas(i) {
+                        Ok((h, s)) => model(&h)?.density_instance(s, 0.5, t).map_err(merr)?,
+                        Err(_) => None,
+                    },
                 }
             } else {
                 None
