@@ -245,6 +245,7 @@ pub fn hh_ir() -> MechIr {
         globals: vec![],
         ions: vec![ion("na"), ion("k")],
         pointers: vec![],
+        randoms: vec![],
         functions: vec![],
         kernels: Kernels {
             cur: Some(Kernel {

@@ -292,6 +292,7 @@ fn mech(kind: MechKind, slots: &[(&str, usize, f64)]) -> MechIr {
         globals: vec![],
         ions: vec![],
         pointers: vec![],
+        randoms: vec![],
         functions: vec![],
         kernels: Kernels::default(),
         weights: 0,
