@@ -394,3 +394,124 @@ fn invariant_hoisting_keeps_globals_written_in_the_loop_live() {
         assert_eq!(w.globals, vec![4.0]);
     }
 }
+
+#[test]
+fn return_in_a_kernel_skips_to_the_next_instance() {
+    // if (a > 0) { return }  b = 5
+    let mut ir = mech(MechKind::Point, &[("a", 1, 0.0), ("b", 1, 0.0)]);
+    ir.kernels.state = kernel(
+        0,
+        vec![
+            Stmt::If(
+                bin(BinOp::Gt, ld(s(0)), n(0.0)),
+                vec![Stmt::Return(n(0.0))],
+                vec![],
+            ),
+            set(s(1), n(5.0)),
+        ],
+    );
+    let c = compile(&ir).unwrap();
+    let mut w = World::new(&ir, 4);
+    w.set_slot(0, 1, 1.0);
+    w.set_slot(0, 3, 2.0);
+    w.run(c.kernels().state);
+    let got: Vec<f64> = (0..4).map(|i| w.slot(1, i)).collect();
+    assert_eq!(got, vec![5.0, 0.0, 5.0, 0.0]);
+}
+
+#[test]
+fn view_scalars_and_node_geometry_are_read() {
+    // x = t + 10 dt + 100 secondorder + area + diam/1000
+    let mut ir = mech(MechKind::Density, &[("x", 1, 0.0)]);
+    ir.kernels.init = kernel(
+        0,
+        vec![set(
+            s(0),
+            add(
+                add(
+                    add(ld(Var::T), mul(n(10.0), ld(Var::Dt))),
+                    mul(n(100.0), ld(Var::SecondOrder)),
+                ),
+                add(
+                    ld(Var::Node(NodeVar::Area)),
+                    bin(BinOp::Div, ld(Var::Node(NodeVar::Diam)), n(1000.0)),
+                ),
+            ),
+        )],
+    );
+    for opts in ALL_OPTIONS {
+        let c = compile_with(&ir, opts).unwrap();
+        let mut w = World::new(&ir, 3);
+        w.secondorder = 2;
+        w.run(c.kernels().init);
+        for i in 0..3 {
+            let nd = w.node(i);
+            let want = 1.5 + 10.0 * 0.025 + 200.0 + (w.area[nd] + w.diam[nd] / 1000.0);
+            assert_eq!(w.slot(0, i), want, "{opts:?}");
+        }
+    }
+}
+
+#[test]
+fn nested_ifs_are_if_converted_exactly() {
+    // if (a > 0) { if (a > 2) { x = 1 } else { x = 2  rhs += a } }
+    // else { l = a * 2  x = l  d = d - l }
+    let mut ir = mech(MechKind::Density, &[("a", 1, 0.0), ("x", 1, -1.0)]);
+    let a = || ld(s(0));
+    ir.kernels.state = kernel(
+        1,
+        vec![Stmt::If(
+            bin(BinOp::Gt, a(), n(0.0)),
+            vec![Stmt::If(
+                bin(BinOp::Gt, a(), n(2.0)),
+                vec![set(s(1), n(1.0))],
+                vec![
+                    set(s(1), n(2.0)),
+                    set(
+                        Var::Node(NodeVar::Rhs),
+                        add(ld(Var::Node(NodeVar::Rhs)), a()),
+                    ),
+                ],
+            )],
+            vec![
+                set(l(0), mul(a(), n(2.0))),
+                set(s(1), ld(l(0))),
+                set(
+                    Var::Node(NodeVar::D),
+                    sub(ld(Var::Node(NodeVar::D)), ld(l(0))),
+                ),
+            ],
+        )],
+    );
+    let values = [3.0, 1.0, -1.0, 0.0, 2.5, f64::NAN, 1.5];
+    for opts in ALL_OPTIONS {
+        let c = compile_with(&ir, opts).unwrap();
+        assert_eq!(c.stats().vectorized.len(), usize::from(opts.vectorize));
+        let mut w = World::new(&ir, values.len());
+        for (i, v) in values.iter().enumerate() {
+            w.set_slot(0, i, *v);
+        }
+        let before = w.clone();
+        w.run(c.kernels().state);
+        for (i, a) in values.iter().copied().enumerate() {
+            let nd = w.node(i);
+            let (x, rhs, d) = if a > 0.0 {
+                if a > 2.0 {
+                    (1.0, before.rhs[nd], before.d[nd])
+                } else {
+                    (2.0, before.rhs[nd] + a, before.d[nd])
+                }
+            } else {
+                (a * 2.0, before.rhs[nd], before.d[nd] - a * 2.0)
+            };
+            let same = |p: f64, q: f64| p == q || (p.is_nan() && q.is_nan());
+            assert!(
+                same(w.slot(1, i), x),
+                "{opts:?} a = {a}: x = {}",
+                w.slot(1, i)
+            );
+            assert!(same(w.rhs[nd], rhs), "{opts:?} a = {a}");
+            assert!(same(w.d[nd], d), "{opts:?} a = {a}");
+        }
+    }
+}
