@@ -4,6 +4,7 @@
 mod calls;
 mod hh;
 mod kernels;
+mod random;
 
 use std::cell::RefCell;
 use std::ffi::c_void;

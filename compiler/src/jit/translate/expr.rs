@@ -142,7 +142,9 @@ impl Translator<'_, '_> {
                 _ => self.b.ins().ceil(xs[0]),
             }),
             MathImpl::MinMax => {
-                // C's fmin/fmax: a NaN operand yields the other operand
+                // C's fmin/fmax as glibc does them on x86_64 (minsd/maxsd):
+                // x < y ? x : y, so equal operands (±0) give y; a NaN
+                // operand yields the other operand
                 let (a, b) = (xs[0], xs[1]);
                 let cc = if f == MathFn::Min {
                     FloatCC::LessThan
