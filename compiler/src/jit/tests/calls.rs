@@ -221,3 +221,40 @@ fn host_call_receives_op_instance_and_args() {
     assert_eq!(w.slot(0, 0), 103.0);
     assert_eq!(w.slot(0, 1), 105.0);
 }
+
+#[test]
+fn unrolled_and_helper_solves_give_the_same_bits() {
+    use crate::jit::solve::{nerve_jit_solve, UNROLL_MAX};
+    for m in 1..=UNROLL_MAX + 2 {
+        // a matrix needing row swaps: small diagonal, irregular entries
+        let a: Vec<f64> = (0..m * m)
+            .map(|k| {
+                let (r, c) = (k / m, k % m);
+                if r == c {
+                    0.01 * (r + 1) as f64
+                } else {
+                    ((r * 7 + c * 3) % 11) as f64 / 3.0 - 1.2
+                }
+            })
+            .collect();
+        let b: Vec<f64> = (0..m).map(|k| 1.0 + k as f64 / 7.0).collect();
+        let ir = solve_ir(&a, &b);
+        let c = compile(&ir).unwrap();
+        let mut w = World::new(&ir, 1);
+        w.run(c.kernels().state);
+        let (mut a2, mut x) = (a.clone(), b.clone());
+        unsafe { nerve_jit_solve(m, a2.as_mut_ptr(), x.as_mut_ptr()) };
+        for (k, xk) in x.iter().enumerate() {
+            assert_eq!(w.slot(k, 0).to_bits(), xk.to_bits(), "n = {m}, x{k}");
+        }
+        // and x solves the system
+        for r in 0..m {
+            let lhs: f64 = (0..m).map(|j| a[r * m + j] * x[j]).sum();
+            assert!(
+                (lhs - b[r]).abs() < 1e-9,
+                "n = {m}, row {r}: {lhs} vs {}",
+                b[r]
+            );
+        }
+    }
+}

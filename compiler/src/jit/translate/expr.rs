@@ -176,6 +176,23 @@ impl Translator<'_, '_> {
         Ok(self.func_ref(id))
     }
 
+    /// [`crate::jit::solve::nerve_jit_solve`]: `(n, a*, b*)`.
+    pub(super) fn import_solve(&mut self) -> R<FuncRef> {
+        let mut sig = self.module.make_signature();
+        for _ in 0..3 {
+            sig.params.push(AbiParam::new(types::I64));
+        }
+        let id = self
+            .module
+            .declare_function(SOLVE_SYMBOL, Linkage::Import, &sig)
+            .map_err(|e| JitError::Codegen {
+                mechanism: self.env.ir.name.clone(),
+                place: self.place.clone(),
+                message: e.to_string(),
+            })?;
+        Ok(self.func_ref(id))
+    }
+
     pub(super) fn func_ref(&mut self, id: FuncId) -> FuncRef {
         if let Some(r) = self.func_refs.get(&id) {
             return *r;

@@ -31,6 +31,7 @@ use cranelift_module::FuncId;
 
 use super::layout::*;
 use super::mathlib::{emit_inline_exp, math_impl, splat_f, MathImpl};
+use super::solve::{SOLVE_SYMBOL, UNROLL_MAX};
 use super::{JitError, JitOptions};
 use crate::nmodl::ir::{
     BinOp, Expr, HostFn, IonField, MathFn, MechIr, MechKind, NodeVar, Stmt, UnOp, Var,

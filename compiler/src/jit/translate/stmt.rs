@@ -1,6 +1,6 @@
 //! Statements: assignments, branches (or lane masks), loops, returns, solves.
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{BlockArg, InstBuilder, Value};
+use cranelift_codegen::ir::{types, BlockArg, InstBuilder, StackSlotData, StackSlotKind, Value};
 
 use super::*;
 
@@ -107,6 +107,9 @@ impl Translator<'_, '_> {
                 b.len()
             ));
         }
+        if n > UNROLL_MAX {
+            return self.solve_call(a, b, out);
+        }
         let mut m = Vec::with_capacity(n * n);
         for e in a {
             m.push(self.expr(e)?);
@@ -157,5 +160,39 @@ impl Translator<'_, '_> {
     /// `i < limit` as an I8 (for loop headers).
     pub(in crate::jit) fn ult(&mut self, i: Value, limit: Value) -> Value {
         self.b.ins().icmp(IntCC::UnsignedLessThan, i, limit)
+    }
+
+    /// A large solve: a and b into a stack slot,
+    /// [`crate::jit::solve::nerve_jit_solve`] in
+    /// place, x out of the slot.
+    fn solve_call(&mut self, a: &[Expr], b: &[Expr], out: &[Var]) -> R<()> {
+        let n = out.len();
+        let bytes = u32::try_from(8 * (n * n + n))
+            .map_err(|_| JitError::Internal(format!("a {n}x{n} solve is too large")))?;
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            bytes,
+            3,
+        ));
+        for (k, e) in a.iter().chain(b).enumerate() {
+            let v = self.expr(e)?;
+            self.b.ins().stack_store(types::I64, v, slot, 8 * k as i32);
+        }
+        let pa = self.b.ins().stack_addr(types::I64, slot, 0);
+        let pb = self
+            .b
+            .ins()
+            .stack_addr(types::I64, slot, 8 * (n * n) as i32);
+        let nv = self.b.ins().iconst(types::I64, n as i64);
+        let f = self.import_solve()?;
+        self.b.ins().call(f, &[nv, pa, pb]);
+        for (k, var) in out.iter().enumerate() {
+            let x = self
+                .b
+                .ins()
+                .stack_load(types::I64, types::F64, slot, 8 * (n * n + k) as i32);
+            self.store_var(var, x)?;
+        }
+        Ok(())
     }
 }
