@@ -235,3 +235,155 @@ fn the_interpreters_fmin_is_glibcs() {
     }
     assert!(c_fmin(nan, nan).is_nan() && c_fmax(nan, nan).is_nan());
 }
+
+const LOCALS: usize = 3;
+
+/// A random variable: an input slot, an output slot or a local.
+fn random_var(r: &mut Rng, outs: usize) -> Var {
+    match r.below(3) {
+        0 => s(SLOTS + r.below(outs)),
+        1 => l(r.below(LOCALS)),
+        _ => s(r.below(SLOTS)),
+    }
+}
+
+/// Expressions over slots and locals (locals start at 0 here: every local
+/// is assigned before the body runs).
+fn random_expr_vars(r: &mut Rng, depth: usize, outs: usize) -> Expr {
+    if depth == 0 || r.below(3) == 0 {
+        return match r.below(3) {
+            0 => n(LEAVES[r.below(LEAVES.len())]),
+            1 => ld(l(r.below(LOCALS))),
+            _ => ld(s(r.below(SLOTS + outs))),
+        };
+    }
+    let sub = |r: &mut Rng| Box::new(random_expr_vars(r, depth - 1, outs));
+    match r.below(4) {
+        0 => Expr::Bin(
+            [BinOp::Add, BinOp::Mul, BinOp::Lt][r.below(3)],
+            sub(r),
+            sub(r),
+        ),
+        1 => Expr::Select(sub(r), sub(r), sub(r)),
+        2 => Expr::Math(MathFn::Exp, vec![*sub(r)]),
+        _ => Expr::Bin(BinOp::Sub, sub(r), sub(r)),
+    }
+}
+
+fn random_stmts(r: &mut Rng, depth: usize, outs: usize) -> Vec<Stmt> {
+    (0..1 + r.below(3))
+        .map(|_| {
+            if depth > 0 && r.below(3) == 0 {
+                Stmt::If(
+                    random_expr_vars(r, 2, outs),
+                    random_stmts(r, depth - 1, outs),
+                    random_stmts(r, depth - 1, outs),
+                )
+            } else {
+                let v = random_var(r, outs);
+                Stmt::Assign(v, random_expr_vars(r, 2, outs))
+            }
+        })
+        .collect()
+}
+
+/// Runs `body` on one instance with `exp` as the exponential.
+fn exec(body: &[Stmt], slots: &mut [f64], locals: &mut [f64], exp: fn(f64) -> f64) {
+    for st in body {
+        match st {
+            Stmt::Assign(v, e) => {
+                let x = eval_vars(e, slots, locals, exp);
+                match v {
+                    Var::Slot(k, None) => slots[*k] = x,
+                    Var::Local(k) => locals[*k] = x,
+                    _ => unreachable!(),
+                }
+            }
+            Stmt::If(c, t, e) => {
+                if eval_vars(c, slots, locals, exp) != 0.0 {
+                    exec(t, slots, locals, exp)
+                } else {
+                    exec(e, slots, locals, exp)
+                }
+            }
+            _ => unreachable!(),
+        }
+    }
+}
+
+fn eval_vars(e: &Expr, slots: &[f64], locals: &[f64], exp: fn(f64) -> f64) -> f64 {
+    match e {
+        Expr::Load(Var::Local(k)) => locals[*k],
+        Expr::Load(Var::Slot(k, None)) => slots[*k],
+        Expr::Num(x) => *x,
+        Expr::Bin(op, a, b) => {
+            let (x, y) = (
+                eval_vars(a, slots, locals, exp),
+                eval_vars(b, slots, locals, exp),
+            );
+            match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Lt => self::b(x < y),
+                _ => unreachable!(),
+            }
+        }
+        Expr::Select(c, a, b) => {
+            if eval_vars(c, slots, locals, exp) != 0.0 {
+                eval_vars(a, slots, locals, exp)
+            } else {
+                eval_vars(b, slots, locals, exp)
+            }
+        }
+        Expr::Math(MathFn::Exp, a) => exp(eval_vars(&a[0], slots, locals, exp)),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn random_branchy_bodies_agree_with_an_interpreter_in_every_mode() {
+    let mut r = Rng(0xb0d1e5);
+    let (count, outs) = (7, 3);
+    for round in 0..150 {
+        // locals start at 0 explicitly (the IR leaves them undefined)
+        let mut body: Vec<Stmt> = (0..LOCALS).map(|k| set(l(k), n(0.0))).collect();
+        body.extend(random_stmts(&mut r, 3, outs));
+        let mut ir = mech(MechKind::Density, &[("in", SLOTS, 0.0), ("out", outs, 0.0)]);
+        ir.kernels.state = kernel(LOCALS, body.clone());
+        let inputs: Vec<Vec<f64>> = (0..count)
+            .map(|_| {
+                (0..SLOTS + outs)
+                    .map(|_| LEAVES[r.below(LEAVES.len())] * 0.5)
+                    .collect()
+            })
+            .collect();
+        for opts in ALL_OPTIONS {
+            let c = compile_with(&ir, opts).unwrap();
+            assert_eq!(c.stats().vectorized.len(), usize::from(opts.vectorize));
+            let mut w = World::new(&ir, count);
+            for (i, inp) in inputs.iter().enumerate() {
+                for (k, x) in inp.iter().enumerate() {
+                    w.set_slot(k, i, *x);
+                }
+            }
+            w.run(c.kernels().state);
+            for (i, inp) in inputs.iter().enumerate() {
+                let mut want = inp.clone();
+                let exp: fn(f64) -> f64 = if opts.inline_exp {
+                    inline_exp_reference
+                } else {
+                    f64::exp
+                };
+                exec(&body, &mut want, &mut [0.0; LOCALS], exp);
+                for (k, wk) in want.iter().enumerate() {
+                    let got = w.slot(k, i);
+                    assert!(
+                        got.to_bits() == wk.to_bits() || (got.is_nan() && wk.is_nan()),
+                        "round {round} {opts:?} instance {i} slot {k}: {got} want {wk}\n{body:?}"
+                    );
+                }
+            }
+        }
+    }
+}
