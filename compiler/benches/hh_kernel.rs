@@ -335,6 +335,30 @@ fn main() {
         );
     }
 
+    // dense SOLVEs as the lowering may produce (unrolled up to
+    // jit::solve::UNROLL_MAX, a helper call above)
+    for m in [4, 5, 8, 20] {
+        use nerve_compiler::nmodl::ir::{Expr, Kernel, Stmt, Var};
+        let mut ir = hh_example::hh_ir();
+        let x = |k: usize| Expr::Load(Var::Slot(k % COUNT, None));
+        ir.kernels.state = Some(Kernel {
+            locals: 0,
+            body: vec![Stmt::Solve {
+                a: (0..m * m).map(x).collect(),
+                b: (0..m).map(x).collect(),
+                out: (0..m).map(|k| Var::Slot(k % COUNT, None)).collect(),
+            }],
+        });
+        let mut ts: Vec<Duration> = (0..5)
+            .map(|_| jit::compile(&ir).unwrap().stats().time)
+            .collect();
+        ts.sort();
+        println!(
+            "compile hh with a {m}x{m} SOLVE as its state kernel: median {:.2} ms",
+            ts[2].as_secs_f64() * 1e3
+        );
+    }
+
     let variants: [(&str, Option<JitOptions>); 6] = [
         ("rust f64::exp (libm)", None),
         ("rust poly exp, avx2+fma", None),

@@ -11,6 +11,7 @@
 //! | `translate` | IR bodies to Cranelift IR, scalar and f64x2 |
 //! | `hoist` | loop-invariant expressions out of the instance loop |
 //! | `vectorize` | which kernels may run two instances at a time |
+//! | [`solve`] | dense solves: unrolled when small, else a registered helper |
 //! | `mathlib` | libm symbols and the inline polynomial `exp` |
 //! | [`hh_example`] | hh by hand as IR and as Rust (tests, benchmark) |
 //!
@@ -28,6 +29,7 @@ pub mod hh_example;
 mod hoist;
 pub mod layout;
 mod mathlib;
+pub mod solve;
 mod translate;
 mod vectorize;
 
