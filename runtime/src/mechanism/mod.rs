@@ -157,6 +157,11 @@ pub struct MechanismSpec {
     pub functions: Vec<FunctionSpec>,
     /// NET_RECEIVE argument count (a NetCon's weight vector length)
     pub weights: usize,
+    /// the `RANDOM` variables: each instance has one Random123 stream per
+    /// entry, which the kernels' random services draw from (an old-style
+    /// `scop_random`/`exprand`/`normrand` mechanism declares one unnamed
+    /// stream, `""`)
+    pub randoms: Vec<String>,
     /// the kernels
     pub kernels: MechanismKernels,
     /// true when the kernels never write `globals`: cell groups with this
@@ -177,6 +182,7 @@ impl MechanismSpec {
             ions: Vec::new(),
             functions: Vec::new(),
             weights: 0,
+            randoms: Vec::new(),
             kernels: MechanismKernels::default(),
             thread_safe: true,
         }

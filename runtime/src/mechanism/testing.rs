@@ -27,6 +27,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         ions: vec![],
         functions: vec![],
         weights: 0,
+        randoms: vec![],
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -94,6 +95,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         ions: vec![],
         functions: vec![],
         weights: 0,
+        randoms: vec![],
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

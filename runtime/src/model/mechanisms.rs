@@ -77,6 +77,7 @@ impl Model {
         let defaults = spec.slot_defaults();
         let globals = spec.globals.iter().map(|g| g.1).collect();
         let slots = spec.slot_count();
+        let nrand = spec.randoms.len();
         self.mech_types.push(MechType {
             spec,
             defaults,
@@ -84,9 +85,11 @@ impl Model {
             ion_types,
         });
         for g in &mut self.groups {
-            g.mechs.push(super::store::MechBlock::new(slots));
+            g.mechs.push(super::store::MechBlock::new(slots, nrand));
         }
-        self.loose.mechs.push(super::store::MechBlock::new(slots));
+        self.loose
+            .mechs
+            .push(super::store::MechBlock::new(slots, nrand));
         Ok(id)
     }
 
@@ -178,7 +181,8 @@ impl Model {
                 row: 0,
             },
         });
-        let row = self.loose.mechs[mech.0 as usize].push(id, u32::MAX, values);
+        let streams = self.new_streams(mech);
+        let row = self.loose.mechs[mech.0 as usize].push(id, u32::MAX, values, &streams);
         if let Some(i) = self.instances.get_mut(id) {
             i.loc.row = row;
         }
@@ -275,7 +279,8 @@ impl Model {
                 row: 0,
             },
         });
-        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values);
+        let streams = self.new_streams(t);
+        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values, &streams);
         if let Some(i) = self.instances.get_mut(id) {
             i.loc.row = row;
         }

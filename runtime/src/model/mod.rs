@@ -22,6 +22,7 @@
 //! | `shape` | `define_shape` |
 //! | `geometry` | `area`, `ri`, the matrix coefficients |
 //! | `mechanisms` | mechanism types, insertion, point processes, variable handles |
+//! | `random` | the instances' Random123 streams (NMODL `RANDOM`) |
 //! | `groups` | cell groups in Hines order |
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
 
@@ -38,6 +39,7 @@ mod ions;
 mod mechanisms;
 mod nseg;
 mod pt3d;
+mod random;
 mod section;
 mod shape;
 mod solver;
@@ -204,6 +206,10 @@ pub enum ModelError {
         /// the present [ms]
         now: f64,
     },
+    /// A random service or method on a mechanism without that `RANDOM`
+    /// variable.
+    #[error("{0} has no such RANDOM variable")]
+    NoRandom(String),
     /// `dt` must be positive and finite.
     #[error("dt must be positive, got {0}")]
     BadDt(f64),
@@ -301,6 +307,8 @@ pub struct Model {
     secondorder: i32,
     /// NetCons, spike sources and the event queue
     events: events::Events,
+    /// the global index and id counter of the instances' random streams
+    random: random::RandomState,
 }
 
 impl Default for Model {
@@ -336,6 +344,7 @@ impl Model {
             celsius: 6.3,
             secondorder: 0,
             events: events::Events::default(),
+            random: random::RandomState::default(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! [`Loc`], which a rebuild updates, so handles survive reordering.
 
 use super::ids::{InstanceId, NodeId};
+use crate::random123::Random123Stream;
 
 /// Which block and row a node or instance is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,18 +129,32 @@ pub(crate) struct MechBlock {
     /// for each ion the type uses, the row of the ion instance on each
     /// instance's node (set by the group rebuild)
     pub ion_rows: Vec<Vec<u32>>,
+    /// Random123 streams per instance (the type's `RANDOM` variables)
+    pub nrand: usize,
+    /// the streams: variable `k` of row `i` at `streams[i * nrand + k]`
+    pub streams: Vec<Random123Stream>,
 }
 
 impl MechBlock {
-    pub(crate) fn new(slots: usize) -> Self {
+    pub(crate) fn new(slots: usize, nrand: usize) -> Self {
         Self {
             slots,
+            nrand,
             ..Self::default()
         }
     }
 
-    /// Appends an instance with the given slot values; returns its row.
-    pub(crate) fn push(&mut self, id: InstanceId, node_row: u32, values: &[f64]) -> u32 {
+    /// Appends an instance with the given slot values and random streams
+    /// (`nrand` of them); returns its row.
+    pub(crate) fn push(
+        &mut self,
+        id: InstanceId,
+        node_row: u32,
+        values: &[f64],
+        streams: &[Random123Stream],
+    ) -> u32 {
+        debug_assert_eq!(streams.len(), self.nrand);
+        self.streams.extend_from_slice(streams);
         if self.count == self.stride {
             let new_stride = (self.stride * 2).max(4);
             let mut data = vec![0.0; new_stride * self.slots];
@@ -170,6 +185,16 @@ impl MechBlock {
 
     pub(crate) fn values(&self, row: usize) -> Vec<f64> {
         (0..self.slots).map(|k| self.get(row, k)).collect()
+    }
+
+    /// The random streams of a row.
+    pub(crate) fn row_streams(&self, row: usize) -> &[Random123Stream] {
+        &self.streams[row * self.nrand..(row + 1) * self.nrand]
+    }
+
+    /// The random streams of a row, writable.
+    pub(crate) fn row_streams_mut(&mut self, row: usize) -> &mut [Random123Stream] {
+        &mut self.streams[row * self.nrand..(row + 1) * self.nrand]
     }
 }
 

@@ -424,7 +424,7 @@ fn point_class(
             Ok(Value::Num(r))
         });
     }
-    b
+    super::random::random_methods(b, &h.model, spec)
 }
 
 /// Reads a mechanism variable (the VM's `get` for numbers from

@@ -12,6 +12,7 @@
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
 //! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
 //! | `netcon` | the `NetCon` class |
+//! | `random` | `NMODLRandom`, the RANDOM streams of point processes, `noiseFromRandom123` |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
 mod cvode;
@@ -22,6 +23,7 @@ mod netcon;
 mod playrec;
 pub(crate) mod point;
 mod pt3d;
+pub(crate) mod random;
 // NEURON 9 matches section names with std::regex (egrep), as StringFunctions
 // does; strfun's module is private, so it is included here too (TODO: make
 // it `pub(crate)` in strfun and use it from there).
@@ -115,6 +117,7 @@ pub fn register(interp: &mut Interpreter) {
     mechs::register(interp);
     netcon::register(interp);
     cvode::register(interp);
+    random::register(interp);
     playrec::vector_builder().register(interp);
     // Point processes come with the NMODL compiler; until then the standard
     // ones say so instead of being unknown names.
@@ -138,5 +141,7 @@ pub fn register(interp: &mut Interpreter) {
 
 #[cfg(test)]
 mod mechs_tests;
+#[cfg(test)]
+mod random_tests;
 #[cfg(test)]
 mod tests;

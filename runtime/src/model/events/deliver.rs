@@ -3,12 +3,14 @@
 //! `fadvance` (NEURON's `nrn_finitialize`, `deliver_net_events`,
 //! `nrn_deliver_events`, `init_net_events`).
 
+use super::super::random::random_service;
 use super::super::solver::MAX_IONS;
-use super::super::store::LOOSE;
+use super::super::store::{MechBlock, LOOSE};
 use super::queue::ItemId;
 use super::{Event, NetConId, PreSynId, PreSynSource};
 use crate::mechanism::{IonView, MechanismKind, MechanismView, NetReceiveKernel};
 use crate::model::{InstanceId, Model, ModelError, Result};
+use crate::random123::Random123Stream;
 
 /// NEURON adds this to the time of a threshold crossing found by the fixed
 /// step (`check_thresh` sends at `t + 1e-10`) [ms].
@@ -61,18 +63,54 @@ pub(crate) struct Posted {
 }
 
 /// What a kernel's `host` points to: the requests it posted, applied when it
-/// returns. A cell group owns one, so groups may run their INITIAL blocks on
-/// several threads.
+/// returns, and the random streams of the type whose kernel runs (lent by
+/// its block for the call). A cell group owns one, so groups may run their
+/// kernels on several threads.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct HostOutbox {
     /// the mechanism type whose kernel runs
     pub mech: u32,
     pub posted: Vec<Posted>,
+    /// the running type's streams: variable `k` of row `i` at
+    /// `streams[i * nrand + k]`
+    pub streams: Vec<Random123Stream>,
+    pub nrand: usize,
+    /// the Random123 global index
+    pub gix: u32,
+}
+
+impl HostOutbox {
+    /// Takes a block's streams for a kernel call.
+    pub(crate) fn lend_streams(&mut self, mb: &mut MechBlock, gix: u32) {
+        self.streams = std::mem::take(&mut mb.streams);
+        self.nrand = mb.nrand;
+        self.gix = gix;
+    }
+
+    /// Gives the streams back after the call.
+    pub(crate) fn return_streams(&mut self, mb: &mut MechBlock) {
+        mb.streams = std::mem::take(&mut self.streams);
+        self.nrand = 0;
+    }
+
+    /// A random service (`op & 0xff` in 3..=9) on RANDOM variable `op >> 8`
+    /// of row `row`; NaN when there is no such stream.
+    fn random(&mut self, op: u32, row: usize, a: f64, b: f64) -> f64 {
+        let k = (op >> 8) as usize;
+        if k >= self.nrand {
+            return f64::NAN;
+        }
+        match self.streams.get_mut(row * self.nrand + k) {
+            Some(s) => random_service(s, self.gix, op & 0xff, a, b),
+            None => f64::NAN,
+        }
+    }
 }
 
 /// `host_call` of [`MechanismView`]: records event requests (ops 0, 1, 2) in
-/// the [`HostOutbox`] the view's `host` points to; the random services (3, 4,
-/// 5) are not provided yet and give NaN.
+/// the [`HostOutbox`] the view's `host` points to, and runs the random
+/// services (3 to 9, on the RANDOM variable `op >> 8`) on the streams lent
+/// to it (NaN when it has none).
 ///
 /// # Safety
 /// `host` is null or points to a live [`HostOutbox`] that nothing else uses
@@ -85,8 +123,14 @@ pub(crate) unsafe extern "C" fn host_call(
     a: f64,
     b: f64,
 ) -> f64 {
-    if op > 2 {
-        return f64::NAN;
+    let service = op & 0xff;
+    if service > 2 {
+        if host.is_null() {
+            return f64::NAN;
+        }
+        // SAFETY: by this function's contract
+        let out = unsafe { &mut *host.cast::<HostOutbox>() };
+        return out.random(op, instance, a, b);
     }
     if host.is_null() || view.is_null() {
         return 0.0;
@@ -96,7 +140,7 @@ pub(crate) unsafe extern "C" fn host_call(
     out.posted.push(Posted {
         mech: out.mech,
         row: instance,
-        op,
+        op: service,
         t,
         a,
         b,
@@ -142,6 +186,7 @@ impl Model {
             }
         };
         let ion_types = self.mech_types[mech].ion_types.clone();
+        let gix = self.random.gix;
         let g = if block == LOOSE {
             &mut self.loose
         } else {
@@ -158,6 +203,7 @@ impl Model {
             ions[j].stride = ib.stride;
         }
         let node_count = g.nodes.len();
+        out.lend_streams(&mut g.mechs[mech], gix);
         let mb = &mut g.mechs[mech];
         for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
             ions[j].index = rows.as_ptr();
@@ -187,7 +233,9 @@ impl Model {
             host: (out as *mut HostOutbox).cast(),
             host_call: Some(host_call),
         };
-        f(&view)
+        let r = f(&view);
+        out.return_streams(&mut g.mechs[mech]);
+        r
     }
 
     /// Calls `kernel` (NET_RECEIVE or its INITIAL) for one instance at time

@@ -29,6 +29,8 @@
 //! | `deliver` | threshold checks, delivery, the kernels' host services, the phases of `finitialize` and `fadvance` |
 
 mod deliver;
+#[cfg(test)]
+mod netstim_tests;
 mod queue;
 #[cfg(test)]
 mod tests;
