@@ -94,7 +94,12 @@ pub struct MechanismView {
     /// 4 exprand(mean=a) (`random_negexp(r)` is mean 1), 5 normrand(mean=a,
     /// sd=b) (`random_normal(r)` is 0, 1), 6 `random_setseq(r, a)` (a is
     /// seq·4 + which, as NEURON's), 7 ids 1 and 2 = a, b and 8 id 3 = a
-    /// (`random_setids(r, a, b, c)` is 7 then 8), 9 `random_ipick(r)`.
+    /// (`random_setids(r, a, b, c)` is 7 then 8), 9 `random_ipick(r)`; on
+    /// the instance's vector (types with `vector`, e.g. VecStim): 10
+    /// element `a` (NaN past the end), 11 its size; 12 net_send at time a
+    /// (flag b): nocmodl computes a self event's time as `t + <delay
+    /// expression>` written out, so `net_send(etime - t, 1)` is at
+    /// `(t + etime) - t`, which 0 (t + (etime - t)) cannot reproduce.
     /// Returns the service's value (0 for the event services and the
     /// setters; NaN for a random service without a stream)
     pub host_call: Option<HostCall>,

@@ -162,6 +162,10 @@ pub struct MechanismSpec {
     /// `scop_random`/`exprand`/`normrand` mechanism declares one unnamed
     /// stream, `""`)
     pub randoms: Vec<String>,
+    /// each instance holds a vector of numbers the kernels read through the
+    /// vector services (VecStim's event times; NEURON's VecStim keeps a
+    /// pointer to a Vector)
+    pub vector: bool,
     /// the kernels
     pub kernels: MechanismKernels,
     /// true when the kernels never write `globals`: cell groups with this
@@ -183,9 +187,16 @@ impl MechanismSpec {
             functions: Vec::new(),
             weights: 0,
             randoms: Vec::new(),
+            vector: false,
             kernels: MechanismKernels::default(),
             thread_safe: true,
         }
+    }
+
+    /// Whether instances need the runtime's per-instance extras (random
+    /// streams, a vector).
+    pub fn has_extra(&self) -> bool {
+        !self.randoms.is_empty() || self.vector
     }
 
     /// Whether HOC sees global `i`.

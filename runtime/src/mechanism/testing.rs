@@ -28,6 +28,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         functions: vec![],
         weights: 0,
         randoms: vec![],
+        vector: false,
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -96,6 +97,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         functions: vec![],
         weights: 0,
         randoms: vec![],
+        vector: false,
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

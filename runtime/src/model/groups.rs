@@ -31,7 +31,7 @@ impl Model {
             mechs: (0..nmech)
                 .map(|t| {
                     let spec = &self.mech_types[t].spec;
-                    MechBlock::new(spec.slot_count(), spec.randoms.len())
+                    MechBlock::new(spec.slot_count(), spec.has_extra())
                 })
                 .collect(),
             ncell,
@@ -100,12 +100,7 @@ impl Model {
                     let t = info.mech.0 as usize;
                     let old = &self.block(info.loc.block).mechs[t];
                     let orow = info.loc.row as usize;
-                    let r = block.mechs[t].push(
-                        i,
-                        row as u32,
-                        &old.values(orow),
-                        old.row_streams(orow),
-                    );
+                    let r = block.mechs[t].push(i, row as u32, &old.values(orow), old.extra(orow));
                     inst_locs.push((
                         i,
                         Loc {
@@ -149,7 +144,7 @@ impl Model {
                 let t = info.mech.0 as usize;
                 let old = &self.block(info.loc.block).mechs[t];
                 let orow = info.loc.row as usize;
-                let r = loose.mechs[t].push(i, u32::MAX, &old.values(orow), old.row_streams(orow));
+                let r = loose.mechs[t].push(i, u32::MAX, &old.values(orow), old.extra(orow));
                 inst_locs.push((
                     i,
                     Loc {

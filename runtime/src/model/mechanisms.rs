@@ -77,7 +77,7 @@ impl Model {
         let defaults = spec.slot_defaults();
         let globals = spec.globals.iter().map(|g| g.1).collect();
         let slots = spec.slot_count();
-        let nrand = spec.randoms.len();
+        let has_extra = spec.has_extra();
         self.mech_types.push(MechType {
             spec,
             defaults,
@@ -85,11 +85,11 @@ impl Model {
             ion_types,
         });
         for g in &mut self.groups {
-            g.mechs.push(super::store::MechBlock::new(slots, nrand));
+            g.mechs.push(super::store::MechBlock::new(slots, has_extra));
         }
         self.loose
             .mechs
-            .push(super::store::MechBlock::new(slots, nrand));
+            .push(super::store::MechBlock::new(slots, has_extra));
         Ok(id)
     }
 
@@ -181,8 +181,8 @@ impl Model {
                 row: 0,
             },
         });
-        let streams = self.new_streams(mech);
-        let row = self.loose.mechs[mech.0 as usize].push(id, u32::MAX, values, &streams);
+        let extra = self.new_extra(mech);
+        let row = self.loose.mechs[mech.0 as usize].push(id, u32::MAX, values, extra);
         if let Some(i) = self.instances.get_mut(id) {
             i.loc.row = row;
         }
@@ -279,8 +279,8 @@ impl Model {
                 row: 0,
             },
         });
-        let streams = self.new_streams(t);
-        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values, &streams);
+        let extra = self.new_extra(t);
+        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values, extra);
         if let Some(i) = self.instances.get_mut(id) {
             i.loc.row = row;
         }

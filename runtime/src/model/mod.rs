@@ -210,6 +210,9 @@ pub enum ModelError {
     /// variable.
     #[error("{0} has no such RANDOM variable")]
     NoRandom(String),
+    /// A vector for an instance whose type has none.
+    #[error("{0} instances hold no vector")]
+    NoVector(String),
     /// `dt` must be positive and finite.
     #[error("dt must be positive, got {0}")]
     BadDt(f64),

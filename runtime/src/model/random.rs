@@ -15,6 +15,7 @@
 //!   ABI); HOC reaches the streams through the methods here (`NMODLRandom`'s
 //!   `get_ids`, `set_seq`..., NetStim's `noiseFromRandom123`).
 
+use super::store::InstanceExtra;
 use super::{InstanceId, MechTypeId, Model, ModelError, Result};
 use crate::random123::Random123Stream;
 
@@ -30,19 +31,56 @@ pub(crate) struct RandomState {
 }
 
 impl Model {
-    /// One new stream per `RANDOM` variable of type `mech`, with NEURON's
-    /// default ids.
-    pub(crate) fn new_streams(&mut self, mech: MechTypeId) -> Vec<Random123Stream> {
+    /// The extra of a new instance of type `mech`: one new stream per
+    /// `RANDOM` variable, with NEURON's default ids, and an empty vector.
+    pub(crate) fn new_extra(&mut self, mech: MechTypeId) -> InstanceExtra {
         let n = self
             .mech_types
             .get(mech.0 as usize)
             .map_or(0, |m| m.spec.randoms.len());
-        (0..n)
+        let streams = (0..n)
             .map(|_| {
                 self.random.made = self.random.made.wrapping_add(1);
                 Random123Stream::new(self.random.gix, 1, self.random.id2, self.random.made)
             })
-            .collect()
+            .collect();
+        InstanceExtra {
+            streams,
+            vector: Vec::new(),
+        }
+    }
+
+    /// The extra of an instance, writable (an error if its type keeps none).
+    fn extra_mut(&mut self, i: InstanceId) -> Result<&mut InstanceExtra> {
+        let info = self.instance_info(i)?;
+        let (loc, mech) = (info.loc, info.mech.0 as usize);
+        let name = self.mech_types[mech].spec.name.clone();
+        self.block_mut(loc.block).mechs[mech]
+            .extras
+            .get_mut(loc.row as usize)
+            .ok_or(ModelError::NoRandom(name))
+    }
+
+    /// Sets the numbers an instance's vector services read (VecStim's event
+    /// times); the type must declare `vector`.
+    pub fn set_instance_vector(&mut self, i: InstanceId, x: Vec<f64>) -> Result<()> {
+        let mech = self.instance_info(i)?.mech;
+        let spec = self.mechanism_spec(mech)?;
+        if !spec.vector {
+            return Err(ModelError::NoVector(spec.name.clone()));
+        }
+        self.extra_mut(i)?.vector = x;
+        Ok(())
+    }
+
+    /// The numbers of an instance's vector (empty for a type without one).
+    pub fn instance_vector(&self, i: InstanceId) -> Result<&[f64]> {
+        let info = self.instance_info(i)?;
+        let mb = &self.block(info.loc.block).mechs[info.mech.0 as usize];
+        Ok(mb
+            .extras
+            .get(info.loc.row as usize)
+            .map_or(&[][..], |e| &e.vector[..]))
     }
 
     /// The Random123 global index the instances' streams use.
@@ -69,13 +107,14 @@ impl Model {
         k: usize,
         f: impl FnOnce(&mut Random123Stream, u32) -> R,
     ) -> Result<R> {
-        let info = self.instance_info(i)?;
-        let (loc, mech) = (info.loc, info.mech.0 as usize);
         let gix = self.random.gix;
-        let name = self.mech_types[mech].spec.name.clone();
-        let mb = &mut self.block_mut(loc.block).mechs[mech];
-        let stream = mb
-            .row_streams_mut(loc.row as usize)
+        let name = self.mech_types[self.instance_info(i)?.mech.0 as usize]
+            .spec
+            .name
+            .clone();
+        let stream = self
+            .extra_mut(i)?
+            .streams
             .get_mut(k)
             .ok_or(ModelError::NoRandom(name))?;
         Ok(f(stream, gix))

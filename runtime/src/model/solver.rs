@@ -87,10 +87,10 @@ impl StepContext<'_> {
                 };
             }
             // INITIAL may post events (net_send) through the group's
-            // outbox; the random services draw from the type's streams,
-            // lent to the outbox for the call
+            // outbox; the random and vector services use the type's
+            // extras, lent to the outbox for the call
             g.outbox.mech = t as u32;
-            g.outbox.lend_streams(&mut g.mechs[t], self.gix);
+            g.outbox.lend_extras(&mut g.mechs[t], self.gix);
             let host = std::ptr::addr_of_mut!(g.outbox).cast();
             let mb = &mut g.mechs[t];
             for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
@@ -127,7 +127,7 @@ impl StepContext<'_> {
             // count <= stride; the kernel was registered under the ABI contract
             // (see `Model::register_mechanism`).
             unsafe { kernel(&view) };
-            g.outbox.return_streams(&mut g.mechs[t]);
+            g.outbox.return_extras(&mut g.mechs[t]);
             if matches!(hook, Hook::Init) {
                 self.wrote_conc(g, t);
             }
@@ -444,13 +444,13 @@ impl Model {
             ..MechanismView::empty()
         };
         let row;
-        // the random services draw from the instance's streams
+        // the random and vector services use the instance's extra
         let mut out = super::events::HostOutbox::default();
         let gix = self.random.gix;
         match loc {
             Some(l) if l.block != super::store::LOOSE => {
                 let g = &mut self.groups[l.block as usize];
-                out.lend_streams(&mut g.mechs[ti], gix);
+                out.lend_extras(&mut g.mechs[ti], gix);
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
                     let ib = &mut g.mechs[it.0 as usize];
                     ions[j].data = ib.data.as_mut_ptr();
@@ -477,8 +477,9 @@ impl Model {
                     // an unlocated point process: its own values
                     let b = &self.loose.mechs[ti];
                     scratch = b.values(l.row as usize);
-                    out.streams = b.row_streams(l.row as usize).to_vec();
-                    out.nrand = b.nrand;
+                    if b.has_extra {
+                        out.extras = vec![b.extra(l.row as usize)];
+                    }
                     out.gix = gix;
                 }
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
@@ -518,12 +519,14 @@ impl Model {
                 for (k, x) in scratch.iter().enumerate() {
                     b.set(l.row as usize, k, *x);
                 }
-                if out.nrand > 0 {
-                    b.row_streams_mut(l.row as usize)
-                        .clone_from_slice(&out.streams);
+                if let (Some(x), Some(e)) = (
+                    b.extras.get_mut(l.row as usize),
+                    out.extras.into_iter().next(),
+                ) {
+                    *x = e;
                 }
             } else {
-                out.return_streams(&mut self.groups[l.block as usize].mechs[ti]);
+                out.return_extras(&mut self.groups[l.block as usize].mechs[ti]);
             }
         }
         Ok(r)

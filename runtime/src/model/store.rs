@@ -129,32 +129,43 @@ pub(crate) struct MechBlock {
     /// for each ion the type uses, the row of the ion instance on each
     /// instance's node (set by the group rebuild)
     pub ion_rows: Vec<Vec<u32>>,
-    /// Random123 streams per instance (the type's `RANDOM` variables)
-    pub nrand: usize,
-    /// the streams: variable `k` of row `i` at `streams[i * nrand + k]`
+    /// whether the type keeps an [`InstanceExtra`] per instance
+    pub has_extra: bool,
+    /// per row, when `has_extra` (else empty)
+    pub extras: Vec<InstanceExtra>,
+}
+
+/// What the runtime keeps for an instance beside its numbers, for the
+/// kernels' host services (only for types that need it).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InstanceExtra {
+    /// one Random123 stream per `RANDOM` variable of the type
     pub streams: Vec<Random123Stream>,
+    /// the numbers the vector services read (VecStim's event times)
+    pub vector: Vec<f64>,
 }
 
 impl MechBlock {
-    pub(crate) fn new(slots: usize, nrand: usize) -> Self {
+    pub(crate) fn new(slots: usize, has_extra: bool) -> Self {
         Self {
             slots,
-            nrand,
+            has_extra,
             ..Self::default()
         }
     }
 
-    /// Appends an instance with the given slot values and random streams
-    /// (`nrand` of them); returns its row.
+    /// Appends an instance with the given slot values and extra (dropped
+    /// when the type keeps none); returns its row.
     pub(crate) fn push(
         &mut self,
         id: InstanceId,
         node_row: u32,
         values: &[f64],
-        streams: &[Random123Stream],
+        extra: InstanceExtra,
     ) -> u32 {
-        debug_assert_eq!(streams.len(), self.nrand);
-        self.streams.extend_from_slice(streams);
+        if self.has_extra {
+            self.extras.push(extra);
+        }
         if self.count == self.stride {
             let new_stride = (self.stride * 2).max(4);
             let mut data = vec![0.0; new_stride * self.slots];
@@ -187,14 +198,9 @@ impl MechBlock {
         (0..self.slots).map(|k| self.get(row, k)).collect()
     }
 
-    /// The random streams of a row.
-    pub(crate) fn row_streams(&self, row: usize) -> &[Random123Stream] {
-        &self.streams[row * self.nrand..(row + 1) * self.nrand]
-    }
-
-    /// The random streams of a row, writable.
-    pub(crate) fn row_streams_mut(&mut self, row: usize) -> &mut [Random123Stream] {
-        &mut self.streams[row * self.nrand..(row + 1) * self.nrand]
+    /// A copy of a row's extra (empty when the type keeps none).
+    pub(crate) fn extra(&self, row: usize) -> InstanceExtra {
+        self.extras.get(row).cloned().unwrap_or_default()
     }
 }
 

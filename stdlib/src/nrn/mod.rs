@@ -13,6 +13,7 @@
 //! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
 //! | `netcon` | the `NetCon` class |
 //! | `random` | `NMODLRandom`, the RANDOM streams of point processes, `noiseFromRandom123` |
+//! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
 mod cvode;
@@ -32,6 +33,7 @@ pub(crate) mod random;
 mod regex;
 mod sections;
 mod solver;
+mod vecstim;
 
 pub use host::NrnHost;
 
@@ -118,6 +120,7 @@ pub fn register(interp: &mut Interpreter) {
     netcon::register(interp);
     cvode::register(interp);
     random::register(interp);
+    vecstim::register(interp).expect("VecStim registers in a new model");
     playrec::vector_builder().register(interp);
     // Point processes come with the NMODL compiler; until then the standard
     // ones say so instead of being unknown names.

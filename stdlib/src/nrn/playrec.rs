@@ -495,6 +495,7 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
     {
         let mut m = model(&h)?;
         m.init_begin().map_err(merr)?;
+        super::vecstim::refresh(interp, &mut m);
         let s = interp.ext::<SimState>();
         for r in s.spike_recs.values() {
             if let SpikeRec::Vectors { tvec, id } = r {
