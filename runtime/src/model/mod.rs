@@ -22,6 +22,7 @@
 //! | `shape` | `define_shape` |
 //! | `geometry` | `area`, `ri`, the matrix coefficients |
 //! | `mechanisms` | mechanism types, insertion, point processes, variable handles |
+//! | `savestate` | SaveState: snapshots of states and events |
 //! | `random` | the instances' Random123 streams (NMODL `RANDOM`) |
 //! | `groups` | cell groups in Hines order |
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
@@ -40,6 +41,7 @@ mod mechanisms;
 mod nseg;
 mod pt3d;
 mod random;
+mod savestate;
 mod section;
 mod shape;
 mod solver;
@@ -54,6 +56,7 @@ pub use events::{ContinuousHooks, EventId, ExternalEvent, NetConSource, NoHooks,
 pub use ids::{InstanceId, NetConId, NodeId, PreSynId, SectionId};
 pub use mechanisms::{MechTypeId, RangeVar, VarRef};
 pub use pt3d::Pt3d;
+pub use savestate::SavedState;
 pub use topology::{MechanismInfo, PsectionInfo};
 
 use crate::mechanism::MechanismSpec;
@@ -210,6 +213,9 @@ pub enum ModelError {
     /// variable.
     #[error("{0} has no such RANDOM variable")]
     NoRandom(String),
+    /// `SaveState.restore` into a model whose structure changed.
+    #[error("SaveState: the model's sections, mechanisms or point processes changed since save")]
+    SaveStateMismatch,
     /// A vector for an instance whose type has none.
     #[error("{0} instances hold no vector")]
     NoVector(String),

@@ -13,6 +13,7 @@
 //! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
 //! | `netcon` | the `NetCon` class |
 //! | `random` | `NMODLRandom`, the RANDOM streams of point processes, `noiseFromRandom123` |
+//! | `savestate` | the `SaveState` class |
 //! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
@@ -31,6 +32,7 @@ pub(crate) mod random;
 #[path = "../strfun/regex.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod regex;
+mod savestate;
 mod sections;
 mod solver;
 mod vecstim;
@@ -120,6 +122,7 @@ pub fn register(interp: &mut Interpreter) {
     netcon::register(interp);
     cvode::register(interp);
     random::register(interp);
+    savestate::register(interp);
     vecstim::register(interp).expect("VecStim registers in a new model");
     playrec::vector_builder().register(interp);
     // Point processes come with the NMODL compiler; until then the standard

@@ -329,6 +329,77 @@ impl SimState {
     }
 }
 
+/// What SaveState keeps of this module: the external events' meanings (the
+/// model's saved queue refers to them by key) and where each play is.
+#[derive(Clone)]
+pub(crate) struct SimSnapshot {
+    externals: HashMap<u64, Ext>,
+    next_key: u64,
+    /// per play: (index) for steps, (last, ubound, dindex) for continuous
+    plays: Vec<Option<[usize; 3]>>,
+}
+
+impl SimState {
+    /// The part of a SaveState this module keeps.
+    pub(crate) fn snapshot(&self) -> SimSnapshot {
+        SimSnapshot {
+            externals: self.externals.clone(),
+            next_key: self.next_key,
+            plays: self
+                .plays
+                .iter()
+                .map(|p| {
+                    p.as_ref().map(|p| match p.kind {
+                        PlayKind::Step { index, .. } => [index, 0, 0],
+                        PlayKind::Continuous {
+                            last,
+                            ubound,
+                            dindex,
+                            ..
+                        } => [last, ubound, dindex],
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Puts a snapshot back (`events`: the saved external events too, as
+    /// the model's queue is put back). A step play's target gets the value
+    /// it had at the save again (as NEURON's restore leaves it).
+    pub(crate) fn restore(&mut self, s: &SimSnapshot, events: bool, m: &mut Model) {
+        if events {
+            self.externals.clone_from(&s.externals);
+            self.next_key = self.next_key.max(s.next_key);
+        }
+        for (p, saved) in self.plays.iter_mut().zip(&s.plays) {
+            let (Some(p), Some(x)) = (p, saved) else {
+                continue;
+            };
+            match &mut p.kind {
+                PlayKind::Step { index, .. } => {
+                    *index = x[0];
+                    let y = x[0]
+                        .checked_sub(1)
+                        .and_then(|k| p.y.borrow().get(k).copied());
+                    if let Some(y) = y {
+                        p.src.write(m, y);
+                    }
+                }
+                PlayKind::Continuous {
+                    last,
+                    ubound,
+                    dindex,
+                    ..
+                } => {
+                    *last = x[0];
+                    *ubound = x[1];
+                    *dindex = x[2];
+                }
+            }
+        }
+    }
+}
+
 /// NEURON's `VecPlayContinuous::interpolate` (with `search`).
 fn interpolate(y: &[f64], t: &[f64], ubound: usize, last: &mut usize, tt: f64) -> Option<f64> {
     let tu = *t.get(ubound)?;

@@ -40,7 +40,7 @@ pub use deliver::{ContinuousHooks, ExternalEvent, NoHooks};
 
 use super::ids::{InstanceId, Slab};
 use super::{Model, ModelError, Result, VarRef};
-use queue::{EventQueue, ItemId};
+pub(crate) use queue::{EventQueue, ItemId};
 use std::collections::HashMap;
 
 pub(crate) use super::ids::{NetConId, PreSynId};
