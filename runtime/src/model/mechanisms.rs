@@ -361,6 +361,7 @@ impl Model {
                 ni.props.retain(|&p| p != Prop::Mech(i));
             }
         }
+        self.detach_point(i);
         self.structure_changed = true;
         Ok(())
     }

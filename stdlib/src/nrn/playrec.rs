@@ -630,14 +630,37 @@ pub(crate) fn post_stmt(
     Ok(())
 }
 
-/// `vec.record(&var [, Dt or tvec])`.
-fn record(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, HocError> {
-    a.expect_count(1, 3)?;
-    if a.is_obj(0) {
-        return Err(HocError::msg(
-            "Vector.record with a point process as first argument is not supported",
-        ));
+/// The arguments after a leading point process (`vec.record(pp, &pp.x,
+/// ...)`: NEURON uses the point process only to find the variable's thread,
+/// which nerve does not need).
+fn without_point(interp: &mut Interpreter, a: &Args) -> Result<Args, HocError> {
+    let pp = a.object(0)?;
+    let kind = match super::point::point_instance(&pp) {
+        Some((t, _)) => {
+            let h = host(interp)?;
+            let k = model(&h)?.mechanism_spec(t).map_err(merr)?.kind;
+            Some(k)
+        }
+        None => None,
+    };
+    // NEURON takes only a POINT_PROCESS (not an ARTIFICIAL_CELL)
+    if kind != Some(nerve_runtime::mechanism::MechanismKind::Point) {
+        return Err(HocError::msg("Optional first arg is not a POINT_PROCESS"));
     }
+    let rest = (1..a.len())
+        .map(|k| a.get(k).cloned())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Args::new(a.name().into(), rest))
+}
+
+/// `vec.record([pp,] &var [, Dt or tvec])`.
+fn record(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, HocError> {
+    a.expect_count(1, 4)?;
+    if a.is_obj(0) {
+        let mut rest = without_point(interp, a)?;
+        return record(interp, this, &mut rest);
+    }
+    a.expect_count(1, 3)?;
     let src = Src::of(&a.ptr(0)?)?;
     let kind = if a.len() > 1 {
         if a.is_obj(1) {
@@ -655,15 +678,15 @@ fn record(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, H
     vector::ret_self(this)
 }
 
-/// `vec.play(&var, Dt or tvec [, continuous or discon])`,
+/// `vec.play([pp,] &var, Dt or tvec [, continuous or discon])`,
 /// `vec.play(index)` (plays one element now).
 fn play(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, HocError> {
-    a.expect_count(1, 4)?;
+    a.expect_count(1, 5)?;
     if a.is_obj(0) {
-        return Err(HocError::msg(
-            "Vector.play with a point process as first argument is not supported",
-        ));
+        let mut rest = without_point(interp, a)?;
+        return play(interp, this, &mut rest);
     }
+    a.expect_count(1, 4)?;
     let y = vector_data(this)?;
     if a.is_num(0) {
         let len = y.borrow().len();
