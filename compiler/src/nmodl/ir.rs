@@ -269,6 +269,19 @@ pub enum HostFn {
     RandomSetid3 = 8,
     /// `(k)`: `random_ipick(r)`
     RandomIpick = 9,
+    /// `(t, flag)`: a self event at absolute time t. `net_send(d, flag)` is
+    /// lowered to this with t = `t + d` associated as nocmodl's generated C
+    /// text does (t joins the leftmost term of d's top-level +/- chain), so
+    /// event times round as NEURON's do.
+    NetSendAt = 12,
+}
+
+impl HostFn {
+    /// Whether the service draws on a random stream (its first argument is
+    /// the stream's index).
+    pub fn is_random(self) -> bool {
+        (HostFn::Uniform as u32..=HostFn::RandomIpick as u32).contains(&(self as u32))
+    }
 }
 
 /// An expression.

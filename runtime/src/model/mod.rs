@@ -22,6 +22,8 @@
 //! | `shape` | `define_shape` |
 //! | `geometry` | `area`, `ri`, the matrix coefficients |
 //! | `mechanisms` | mechanism types, insertion, point processes, variable handles |
+//! | `savestate` | SaveState: snapshots of states and events |
+//! | `random` | the instances' Random123 streams (NMODL `RANDOM`) |
 //! | `groups` | cell groups in Hines order |
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
 
@@ -38,6 +40,8 @@ mod ions;
 mod mechanisms;
 mod nseg;
 mod pt3d;
+mod random;
+mod savestate;
 mod section;
 mod shape;
 mod solver;
@@ -52,6 +56,7 @@ pub use events::{ContinuousHooks, EventId, ExternalEvent, NetConSource, NoHooks,
 pub use ids::{InstanceId, NetConId, NodeId, PreSynId, SectionId};
 pub use mechanisms::{MechTypeId, RangeVar, VarRef};
 pub use pt3d::Pt3d;
+pub use savestate::SavedState;
 pub use topology::{MechanismInfo, PsectionInfo};
 
 use crate::mechanism::MechanismSpec;
@@ -204,6 +209,16 @@ pub enum ModelError {
         /// the present [ms]
         now: f64,
     },
+    /// A random service or method on a mechanism without that `RANDOM`
+    /// variable.
+    #[error("{0} has no such RANDOM variable")]
+    NoRandom(String),
+    /// `SaveState.restore` into a model whose structure changed.
+    #[error("SaveState: the model's sections, mechanisms or point processes changed since save")]
+    SaveStateMismatch,
+    /// A vector for an instance whose type has none.
+    #[error("{0} instances hold no vector")]
+    NoVector(String),
     /// `dt` must be positive and finite.
     #[error("dt must be positive, got {0}")]
     BadDt(f64),
@@ -301,6 +316,8 @@ pub struct Model {
     secondorder: i32,
     /// NetCons, spike sources and the event queue
     events: events::Events,
+    /// the global index and id counter of the instances' random streams
+    random: random::RandomState,
 }
 
 impl Default for Model {
@@ -336,6 +353,7 @@ impl Model {
             celsius: 6.3,
             secondorder: 0,
             events: events::Events::default(),
+            random: random::RandomState::default(),
         }
     }
 

@@ -25,6 +25,8 @@ struct StepContext<'a> {
     globals: GlobalPtrs,
     celsius: f64,
     secondorder: i32,
+    /// the Random123 global index (for the instances' streams)
+    gix: u32,
 }
 
 /// Pointers to each mechanism type's GLOBAL values, shared by the groups.
@@ -84,8 +86,11 @@ impl StepContext<'_> {
                     index: std::ptr::null(),
                 };
             }
-            // INITIAL may post events (net_send) through the group's outbox
+            // INITIAL may post events (net_send) through the group's
+            // outbox; the random and vector services use the type's
+            // extras, lent to the outbox for the call
             g.outbox.mech = t as u32;
+            g.outbox.lend_extras(&mut g.mechs[t], self.gix);
             let host = std::ptr::addr_of_mut!(g.outbox).cast();
             let mb = &mut g.mechs[t];
             for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
@@ -122,6 +127,7 @@ impl StepContext<'_> {
             // count <= stride; the kernel was registered under the ABI contract
             // (see `Model::register_mechanism`).
             unsafe { kernel(&view) };
+            g.outbox.return_extras(&mut g.mechs[t]);
             if matches!(hook, Hook::Init) {
                 self.wrote_conc(g, t);
             }
@@ -215,6 +221,7 @@ impl Model {
                 globals: GlobalPtrs(globals),
                 celsius: self.celsius,
                 secondorder: self.secondorder,
+                gix: self.random.gix,
             },
             &mut self.groups,
         )
@@ -437,9 +444,13 @@ impl Model {
             ..MechanismView::empty()
         };
         let row;
+        // the random and vector services use the instance's extra
+        let mut out = super::events::HostOutbox::default();
+        let gix = self.random.gix;
         match loc {
             Some(l) if l.block != super::store::LOOSE => {
                 let g = &mut self.groups[l.block as usize];
+                out.lend_extras(&mut g.mechs[ti], gix);
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
                     let ib = &mut g.mechs[it.0 as usize];
                     ions[j].data = ib.data.as_mut_ptr();
@@ -466,6 +477,10 @@ impl Model {
                     // an unlocated point process: its own values
                     let b = &self.loose.mechs[ti];
                     scratch = b.values(l.row as usize);
+                    if b.has_extra {
+                        out.extras = vec![b.extra(l.row as usize)];
+                    }
+                    out.gix = gix;
                 }
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
                     ion_scratch.push(self.mech_types[it.0 as usize].defaults.clone());
@@ -490,17 +505,28 @@ impl Model {
             view.ions = ions.as_ptr();
             view.ion_count = nions;
         }
+        view.host = std::ptr::addr_of_mut!(out).cast();
+        view.host_call = Some(super::events::host_call);
         // SAFETY: the view describes live arrays of the right lengths (a
         // group's, or the scratch arrays above, which outlive the call);
         // row < count; `args` has the function's argument count (checked by
         // the caller against the spec); the kernel keeps to the ABI.
         let r = unsafe { f(&view, row, args.as_ptr()) };
+        // events posted by a function called from HOC are dropped
         if let Some(l) = loc {
             if l.block == super::store::LOOSE {
                 let b = &mut self.loose.mechs[ti];
                 for (k, x) in scratch.iter().enumerate() {
                     b.set(l.row as usize, k, *x);
                 }
+                if let (Some(x), Some(e)) = (
+                    b.extras.get_mut(l.row as usize),
+                    out.extras.into_iter().next(),
+                ) {
+                    *x = e;
+                }
+            } else {
+                out.return_extras(&mut self.groups[l.block as usize].mechs[ti]);
             }
         }
         Ok(r)

@@ -129,9 +129,54 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         })
         .collect();
     spec.weights = ir.weights;
+    spec.randoms = ir.randoms.clone();
+    if spec.randoms.is_empty() && uses_old_random(ir) {
+        // scop_random, exprand, normrand draw on one unnamed stream
+        spec.randoms.push(String::new());
+    }
     spec.kernels = ks.kernels;
     spec.thread_safe = ir.thread_safe;
     spec
+}
+
+/// Whether any kernel or function calls a random service (so the
+/// instances need a stream even without a RANDOM variable).
+fn uses_old_random(ir: &MechIr) -> bool {
+    fn e(x: &ir::Expr) -> bool {
+        use ir::Expr as E;
+        match x {
+            E::Host(h, a) => h.is_random() || a.iter().any(e),
+            E::Num(_) | E::Load(_) => false,
+            E::Un(_, a) => e(a),
+            E::Bin(_, a, b) => e(a) || e(b),
+            E::Select(a, b, c) => e(a) || e(b) || e(c),
+            E::Math(_, a) | E::Call(_, a) => a.iter().any(e),
+        }
+    }
+    fn s(x: &ir::Stmt) -> bool {
+        use ir::Stmt as S;
+        match x {
+            S::Assign(_, a) | S::Return(a) => e(a),
+            S::If(c, a, b) => e(c) || a.iter().any(s) || b.iter().any(s),
+            S::While(c, a) => e(c) || a.iter().any(s),
+            S::Call(_, a) => a.iter().any(e),
+            S::Host(h, a) => h.is_random() || a.iter().any(e),
+            S::Solve { a, b, .. } => a.iter().any(e) || b.iter().any(e),
+        }
+    }
+    let k = &ir.kernels;
+    let kernels = [
+        &k.init,
+        &k.cur,
+        &k.state,
+        &k.net_receive,
+        &k.net_receive_init,
+    ];
+    kernels
+        .iter()
+        .flat_map(|k| k.iter())
+        .any(|k| k.body.iter().any(s))
+        || ir.functions.iter().any(|f| f.body.iter().any(s))
 }
 
 impl NrnHost {
@@ -450,7 +495,7 @@ fn point_class(
             Ok(Value::Num(r))
         });
     }
-    b
+    super::random::random_methods(b, &h.model, spec)
 }
 
 /// Reads a mechanism variable (the VM's `get` for numbers from

@@ -12,6 +12,9 @@
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
 //! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
 //! | `netcon` | the `NetCon` class |
+//! | `random` | `NMODLRandom`, the RANDOM streams of point processes, `noiseFromRandom123` |
+//! | `savestate` | the `SaveState` class |
+//! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
 mod cvode;
@@ -23,14 +26,17 @@ mod netcon;
 mod playrec;
 pub(crate) mod point;
 mod pt3d;
+pub(crate) mod random;
 // NEURON 9 matches section names with std::regex (egrep), as StringFunctions
 // does; strfun's module is private, so it is included here too (TODO: make
 // it `pub(crate)` in strfun and use it from there).
 #[path = "../strfun/regex.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod regex;
+mod savestate;
 mod sections;
 mod solver;
+mod vecstim;
 
 pub use host::NrnHost;
 
@@ -116,6 +122,9 @@ pub fn register(interp: &mut Interpreter) {
     mechs::register(interp);
     netcon::register(interp);
     cvode::register(interp);
+    random::register(interp);
+    savestate::register(interp);
+    vecstim::register(interp).expect("VecStim registers in a new model");
     playrec::vector_builder().register(interp);
     loader::register(interp);
     loader::load_standard(interp);
@@ -123,5 +132,7 @@ pub fn register(interp: &mut Interpreter) {
 
 #[cfg(test)]
 mod mechs_tests;
+#[cfg(test)]
+mod random_tests;
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ use super::playrec::{SimState, SpikeRec};
 use super::point::point_instance;
 use super::{host, merr, model};
 use crate::vector::{self, vector_data};
+use nerve_runtime::hoc::value::Object;
 use nerve_runtime::hoc::{Args, ClassBuilder, HocError, Interpreter, Obj, Property, Ptr, Value};
 use nerve_runtime::model::{Model, NetConId, NetConSource};
 use std::cell::RefCell;
@@ -18,10 +19,11 @@ use std::rc::{Rc, Weak};
 pub(crate) struct NetConObj {
     id: NetConId,
     model: Weak<RefCell<Model>>,
-    /// the source point process (`pre()`)
-    src: Option<Obj>,
-    /// the target point process (`syn()`)
-    target: Option<Obj>,
+    /// the source point process (`pre()`), not kept alive by the NetCon
+    /// (as in NEURON: when it goes, the NetCon loses its source)
+    src: Option<Weak<Object>>,
+    /// the target point process (`syn()`), not kept alive either
+    target: Option<Weak<Object>>,
 }
 
 impl Drop for NetConObj {
@@ -91,8 +93,8 @@ fn construct(interp: &mut Interpreter, a: &mut Args) -> Result<NetConObj, HocErr
     Ok(NetConObj {
         id,
         model: Rc::downgrade(&h.model),
-        src: src_obj,
-        target: target_obj,
+        src: src_obj.as_ref().map(Rc::downgrade),
+        target: target_obj.as_ref().map(Rc::downgrade),
     })
 }
 
@@ -287,10 +289,12 @@ pub(crate) fn register(interp: &mut Interpreter) {
         })
         .method("srcgid", |_, _, _| Ok(Value::Num(-1.0)))
         .method("syn", |_, o, _| {
-            Ok(Value::Obj(o.native::<NetConObj>()?.target.clone()))
+            let t = o.native::<NetConObj>()?.target.clone();
+            Ok(Value::Obj(t.and_then(|w| w.upgrade())))
         })
         .method("pre", |_, o, _| {
-            Ok(Value::Obj(o.native::<NetConObj>()?.src.clone()))
+            let s = o.native::<NetConObj>()?.src.clone();
+            Ok(Value::Obj(s.and_then(|w| w.upgrade())))
         })
         .method("precell", |_, _, _| Ok(Value::Obj(None)))
         .method("postcell", |_, _, _| Ok(Value::Obj(None)))

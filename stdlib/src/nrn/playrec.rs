@@ -329,6 +329,77 @@ impl SimState {
     }
 }
 
+/// What SaveState keeps of this module: the external events' meanings (the
+/// model's saved queue refers to them by key) and where each play is.
+#[derive(Clone)]
+pub(crate) struct SimSnapshot {
+    externals: HashMap<u64, Ext>,
+    next_key: u64,
+    /// per play: (index) for steps, (last, ubound, dindex) for continuous
+    plays: Vec<Option<[usize; 3]>>,
+}
+
+impl SimState {
+    /// The part of a SaveState this module keeps.
+    pub(crate) fn snapshot(&self) -> SimSnapshot {
+        SimSnapshot {
+            externals: self.externals.clone(),
+            next_key: self.next_key,
+            plays: self
+                .plays
+                .iter()
+                .map(|p| {
+                    p.as_ref().map(|p| match p.kind {
+                        PlayKind::Step { index, .. } => [index, 0, 0],
+                        PlayKind::Continuous {
+                            last,
+                            ubound,
+                            dindex,
+                            ..
+                        } => [last, ubound, dindex],
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Puts a snapshot back (`events`: the saved external events too, as
+    /// the model's queue is put back). A step play's target gets the value
+    /// it had at the save again (as NEURON's restore leaves it).
+    pub(crate) fn restore(&mut self, s: &SimSnapshot, events: bool, m: &mut Model) {
+        if events {
+            self.externals.clone_from(&s.externals);
+            self.next_key = self.next_key.max(s.next_key);
+        }
+        for (p, saved) in self.plays.iter_mut().zip(&s.plays) {
+            let (Some(p), Some(x)) = (p, saved) else {
+                continue;
+            };
+            match &mut p.kind {
+                PlayKind::Step { index, .. } => {
+                    *index = x[0];
+                    let y = x[0]
+                        .checked_sub(1)
+                        .and_then(|k| p.y.borrow().get(k).copied());
+                    if let Some(y) = y {
+                        p.src.write(m, y);
+                    }
+                }
+                PlayKind::Continuous {
+                    last,
+                    ubound,
+                    dindex,
+                    ..
+                } => {
+                    *last = x[0];
+                    *ubound = x[1];
+                    *dindex = x[2];
+                }
+            }
+        }
+    }
+}
+
 /// NEURON's `VecPlayContinuous::interpolate` (with `search`).
 fn interpolate(y: &[f64], t: &[f64], ubound: usize, last: &mut usize, tt: f64) -> Option<f64> {
     let tu = *t.get(ubound)?;
@@ -495,6 +566,7 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
     {
         let mut m = model(&h)?;
         m.init_begin().map_err(merr)?;
+        super::vecstim::refresh(interp, &mut m);
         let s = interp.ext::<SimState>();
         for r in s.spike_recs.values() {
             if let SpikeRec::Vectors { tvec, id } = r {
@@ -558,14 +630,37 @@ pub(crate) fn post_stmt(
     Ok(())
 }
 
-/// `vec.record(&var [, Dt or tvec])`.
-fn record(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, HocError> {
-    a.expect_count(1, 3)?;
-    if a.is_obj(0) {
-        return Err(HocError::msg(
-            "Vector.record with a point process as first argument is not supported",
-        ));
+/// The arguments after a leading point process (`vec.record(pp, &pp.x,
+/// ...)`: NEURON uses the point process only to find the variable's thread,
+/// which nerve does not need).
+fn without_point(interp: &mut Interpreter, a: &Args) -> Result<Args, HocError> {
+    let pp = a.object(0)?;
+    let kind = match super::point::point_instance(&pp) {
+        Some((t, _)) => {
+            let h = host(interp)?;
+            let k = model(&h)?.mechanism_spec(t).map_err(merr)?.kind;
+            Some(k)
+        }
+        None => None,
+    };
+    // NEURON takes only a POINT_PROCESS (not an ARTIFICIAL_CELL)
+    if kind != Some(nerve_runtime::mechanism::MechanismKind::Point) {
+        return Err(HocError::msg("Optional first arg is not a POINT_PROCESS"));
     }
+    let rest = (1..a.len())
+        .map(|k| a.get(k).cloned())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Args::new(a.name().into(), rest))
+}
+
+/// `vec.record([pp,] &var [, Dt or tvec])`.
+fn record(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, HocError> {
+    a.expect_count(1, 4)?;
+    if a.is_obj(0) {
+        let mut rest = without_point(interp, a)?;
+        return record(interp, this, &mut rest);
+    }
+    a.expect_count(1, 3)?;
     let src = Src::of(&a.ptr(0)?)?;
     let kind = if a.len() > 1 {
         if a.is_obj(1) {
@@ -583,15 +678,15 @@ fn record(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, H
     vector::ret_self(this)
 }
 
-/// `vec.play(&var, Dt or tvec [, continuous or discon])`,
+/// `vec.play([pp,] &var, Dt or tvec [, continuous or discon])`,
 /// `vec.play(index)` (plays one element now).
 fn play(interp: &mut Interpreter, this: &Obj, a: &mut Args) -> Result<Value, HocError> {
-    a.expect_count(1, 4)?;
+    a.expect_count(1, 5)?;
     if a.is_obj(0) {
-        return Err(HocError::msg(
-            "Vector.play with a point process as first argument is not supported",
-        ));
+        let mut rest = without_point(interp, a)?;
+        return play(interp, this, &mut rest);
     }
+    a.expect_count(1, 4)?;
     let y = vector_data(this)?;
     if a.is_num(0) {
         let len = y.borrow().len();

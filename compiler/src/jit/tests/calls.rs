@@ -192,7 +192,10 @@ fn host_call_receives_op_instance_and_args() {
         vec![set(
             s(0),
             // stream 2 of a mechanism with three RANDOM variables
-            Expr::Host(HostFn::Normrand, vec![n(2.0), ld(Var::Arg(0)), ld(Var::Flag)]),
+            Expr::Host(
+                HostFn::Normrand,
+                vec![n(2.0), ld(Var::Arg(0)), ld(Var::Flag)],
+            ),
         )],
     );
     let c = compile(&ir).unwrap();

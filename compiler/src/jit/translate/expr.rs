@@ -252,7 +252,7 @@ impl Translator<'_, '_> {
     pub(super) fn host(&mut self, op: HostFn, args: &[Expr]) -> R<Value> {
         self.scalar_only("a runtime service")?;
         // random services: the first argument names the stream (op >> 8)
-        let (stream, args) = if (op as u32) >= HostFn::Uniform as u32 {
+        let (stream, args) = if op.is_random() {
             match args.split_first() {
                 Some((Expr::Num(k), rest)) if *k >= 0.0 && k.fract() == 0.0 => (*k as u32, rest),
                 _ => {

@@ -269,6 +269,13 @@ impl Lowerer<'_> {
             return;
         };
         let n = name.name.as_str();
+        if n == "net_send" && args.len() == 2 {
+            // nocmodl writes the event time as the text `t + <delay>`
+            let at = self.t_plus(&args[0]);
+            let flag = self.expr(&args[1]);
+            out.push(Stmt::Host(HostFn::NetSendAt, vec![at, flag]));
+            return;
+        }
         let host = match n {
             "net_send" => Some(HostFn::NetSend),
             "net_event" => Some(HostFn::NetEvent),
@@ -296,6 +303,28 @@ impl Lowerer<'_> {
         }
         if let Expr::Host(h, a) = self.call_expr(name, args, e.span) {
             out.push(Stmt::Host(h, a));
+        }
+    }
+
+    /// `t + d` as C parses nocmodl's text `t + <d>`: t joins the leftmost
+    /// term of d's top-level chain of `+` and `-` (whose operators C
+    /// associates to the left); a parenthesized d stays whole.
+    fn t_plus(&mut self, d: &ast::Expr) -> Expr {
+        match &d.kind {
+            ExprKind::Binary(op @ (ast::BinOp::Add | ast::BinOp::Sub), a, b) => {
+                let left = self.t_plus(a);
+                let right = self.expr(b);
+                let op = if matches!(op, ast::BinOp::Add) {
+                    BinOp::Add
+                } else {
+                    BinOp::Sub
+                };
+                bin(op, left, right)
+            }
+            _ => {
+                let x = self.expr(d);
+                bin(BinOp::Add, Expr::Load(Var::T), x)
+            }
         }
     }
 

@@ -3,8 +3,9 @@
 //! `fadvance` (NEURON's `nrn_finitialize`, `deliver_net_events`,
 //! `nrn_deliver_events`, `init_net_events`).
 
+use super::super::random::random_service;
 use super::super::solver::MAX_IONS;
-use super::super::store::LOOSE;
+use super::super::store::{InstanceExtra, MechBlock, LOOSE};
 use super::queue::ItemId;
 use super::{Event, NetConId, PreSynId, PreSynSource};
 use crate::mechanism::{IonView, MechanismKind, MechanismView, NetReceiveKernel};
@@ -13,6 +14,11 @@ use crate::model::{InstanceId, Model, ModelError, Result};
 /// NEURON adds this to the time of a threshold crossing found by the fixed
 /// step (`check_thresh` sends at `t + 1e-10`) [ms].
 const THRESHOLD_TEPS: f64 = 1e-10;
+
+/// `host_call` service 12: `net_send` at an absolute time (a = t + delay as
+/// the kernel computed it; nocmodl writes `t + <delay>` textually, so
+/// `net_send(etime - t, 1)` means `(t + etime) - t`).
+const NET_SEND_AT: u32 = 12;
 
 /// An event [`Model::deliver_events`] hands back to its caller.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -61,18 +67,60 @@ pub(crate) struct Posted {
 }
 
 /// What a kernel's `host` points to: the requests it posted, applied when it
-/// returns. A cell group owns one, so groups may run their INITIAL blocks on
-/// several threads.
+/// returns, and the extras (random streams, vectors) of the type whose
+/// kernel runs, lent by its block for the call. A cell group owns one, so groups may run their
+/// kernels on several threads.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct HostOutbox {
     /// the mechanism type whose kernel runs
     pub mech: u32,
     pub posted: Vec<Posted>,
+    /// the running type's extras, by row (empty for a type without)
+    pub extras: Vec<InstanceExtra>,
+    /// the Random123 global index
+    pub gix: u32,
 }
 
-/// `host_call` of [`MechanismView`]: records event requests (ops 0, 1, 2) in
-/// the [`HostOutbox`] the view's `host` points to; the random services (3, 4,
-/// 5) are not provided yet and give NaN.
+impl HostOutbox {
+    /// Takes a block's extras for a kernel call.
+    pub(crate) fn lend_extras(&mut self, mb: &mut MechBlock, gix: u32) {
+        self.extras = std::mem::take(&mut mb.extras);
+        self.gix = gix;
+    }
+
+    /// Gives the extras back after the call.
+    pub(crate) fn return_extras(&mut self, mb: &mut MechBlock) {
+        mb.extras = std::mem::take(&mut self.extras);
+    }
+
+    /// A service on row `row`'s extra: random (`op & 0xff` in 3..=9, on
+    /// RANDOM variable `op >> 8`) or vector (10 element `a`, 11 size); NaN
+    /// when the row has no such stream, or for an element past the end.
+    fn extra_service(&mut self, op: u32, row: usize, a: f64, b: f64) -> f64 {
+        let Some(x) = self.extras.get_mut(row) else {
+            return f64::NAN;
+        };
+        match op & 0xff {
+            10 => {
+                if a >= 0.0 {
+                    x.vector.get(a as usize).copied().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                }
+            }
+            11 => x.vector.len() as f64,
+            service => match x.streams.get_mut((op >> 8) as usize) {
+                Some(s) => random_service(s, self.gix, service, a, b),
+                None => f64::NAN,
+            },
+        }
+    }
+}
+
+/// `host_call` of [`MechanismView`]: records event requests (ops 0, 1, 2, 12) in
+/// the [`HostOutbox`] the view's `host` points to, and runs the random
+/// services (3 to 9, on the RANDOM variable `op >> 8`) and the vector
+/// services (10, 11) on the extras lent to it (NaN when it has none).
 ///
 /// # Safety
 /// `host` is null or points to a live [`HostOutbox`] that nothing else uses
@@ -85,8 +133,14 @@ pub(crate) unsafe extern "C" fn host_call(
     a: f64,
     b: f64,
 ) -> f64 {
-    if op > 2 {
-        return f64::NAN;
+    let service = op & 0xff;
+    if !matches!(service, 0..=2 | NET_SEND_AT) {
+        if host.is_null() {
+            return f64::NAN;
+        }
+        // SAFETY: by this function's contract
+        let out = unsafe { &mut *host.cast::<HostOutbox>() };
+        return out.extra_service(op, instance, a, b);
     }
     if host.is_null() || view.is_null() {
         return 0.0;
@@ -96,7 +150,7 @@ pub(crate) unsafe extern "C" fn host_call(
     out.posted.push(Posted {
         mech: out.mech,
         row: instance,
-        op,
+        op: service,
         t,
         a,
         b,
@@ -142,6 +196,7 @@ impl Model {
             }
         };
         let ion_types = self.mech_types[mech].ion_types.clone();
+        let gix = self.random.gix;
         let g = if block == LOOSE {
             &mut self.loose
         } else {
@@ -158,6 +213,7 @@ impl Model {
             ions[j].stride = ib.stride;
         }
         let node_count = g.nodes.len();
+        out.lend_extras(&mut g.mechs[mech], gix);
         let mb = &mut g.mechs[mech];
         for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
             ions[j].index = rows.as_ptr();
@@ -187,7 +243,9 @@ impl Model {
             host: (out as *mut HostOutbox).cast(),
             host_call: Some(host_call),
         };
-        f(&view)
+        let r = f(&view);
+        out.return_extras(&mut g.mechs[mech]);
+        r
     }
 
     /// Calls `kernel` (NET_RECEIVE or its INITIAL) for one instance at time
@@ -242,8 +300,8 @@ impl Model {
                 continue;
             };
             match p.op {
-                0 => {
-                    let td = p.t + p.a;
+                0 | NET_SEND_AT => {
+                    let td = if p.op == 0 { p.t + p.a } else { p.a };
                     if td < p.t {
                         return Err(ModelError::EventInPast {
                             what: "net_send",

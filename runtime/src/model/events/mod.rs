@@ -29,6 +29,8 @@
 //! | `deliver` | threshold checks, delivery, the kernels' host services, the phases of `finitialize` and `fadvance` |
 
 mod deliver;
+#[cfg(test)]
+mod netstim_tests;
 mod queue;
 #[cfg(test)]
 mod tests;
@@ -38,7 +40,7 @@ pub use deliver::{ContinuousHooks, ExternalEvent, NoHooks};
 
 use super::ids::{InstanceId, Slab};
 use super::{Model, ModelError, Result, VarRef};
-use queue::{EventQueue, ItemId};
+pub(crate) use queue::{EventQueue, ItemId};
 use std::collections::HashMap;
 
 pub(crate) use super::ids::{NetConId, PreSynId};
@@ -265,6 +267,36 @@ impl Model {
             }
         }
         Ok(())
+    }
+
+    /// A point process goes (NEURON's `nrn_cleanup_presyn` and the NetCon
+    /// target cleanup): NetCons that targeted it lose their target and are
+    /// inactive; its spike source goes, and the NetCons it drove lose their
+    /// source.
+    pub(crate) fn detach_point(&mut self, i: InstanceId) {
+        for nc in self.events.netcon_order.clone() {
+            if let Some(n) = self.events.netcons.get_mut(nc) {
+                if n.target == Some(i) {
+                    n.target = None;
+                    n.active = false;
+                }
+            }
+        }
+        if let Some(ps) = self.events.by_point.get(&i).copied() {
+            let list = self
+                .events
+                .presyns
+                .get(ps)
+                .map(|p| p.netcons.clone())
+                .unwrap_or_default();
+            for nc in list {
+                if let Some(n) = self.events.netcons.get_mut(nc) {
+                    n.src = None;
+                }
+            }
+            self.delete_presyn(ps);
+        }
+        self.events.movable.remove(&i);
     }
 
     fn delete_presyn(&mut self, ps: PreSynId) {

@@ -41,7 +41,7 @@ enum Place {
 }
 
 /// A priority queue of `(time, T)` with NEURON's order for equal times.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct EventQueue<T> {
     least: Option<(ItemId, f64, T)>,
     tree: BTreeMap<(Time, u64), (ItemId, T)>,

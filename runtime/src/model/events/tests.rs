@@ -346,3 +346,76 @@ fn netcon_properties_and_events() {
     m.netcon_delete(nc).unwrap();
     assert!(!m.netcon_exists(nc));
 }
+
+/// SaveState: save mid-run, continue, restore, continue again: the same
+/// trace and spikes bit for bit (threshold NetCon into an ExpSyn, pacers
+/// with self events and net_move in flight, an event from `nc.event`).
+#[test]
+fn save_restore_continues_bit_identically() {
+    let mut n = net();
+    let (a, b) = (soma(&mut n, "a"), soma(&mut n, "b"));
+    // SAFETY: the test kernels keep to the ABI contract.
+    let pacer = unsafe { n.m.register_mechanism(pacer_spec()) }.unwrap();
+    let m = &mut n.m;
+    let ic = m.new_point_process(n.icl, a, 0.5).unwrap();
+    for (f, x) in [("del", 1.0), ("dur", 20.0), ("amp", 0.5)] {
+        set(m, ic, n.icl, f, x);
+    }
+    let syn = m.new_point_process(n.syn, b, 0.5).unwrap();
+    set(m, syn, n.syn, "tau", 2.0);
+    let va = m.var_ref(a, 0.5, RangeVar::V).unwrap();
+    let nc = m
+        .netcon_new(NetConSource::Var(va), Some(syn), Some(-55.0), 1.5, 0.01)
+        .unwrap();
+    m.set_netcon_record(nc, true).unwrap();
+    let p0 = m.new_unlocated(pacer).unwrap();
+    let p1 = m.new_unlocated(pacer).unwrap();
+    set(m, p1, pacer, "interval", 3.0);
+    m.netcon_new(NetConSource::Point(p0), Some(p1), Some(0.0), 0.5, 1.0)
+        .unwrap();
+    let r1 = m
+        .netcon_new(NetConSource::Point(p1), None, None, 1.0, 0.0)
+        .unwrap();
+    m.set_netcon_record(r1, true).unwrap();
+    let kick = m
+        .netcon_new(NetConSource::Point(p0), Some(syn), None, 2.0, 0.02)
+        .unwrap();
+    m.finitialize(Some(-65.0)).unwrap();
+    m.netcon_event(kick, 9.0, None).unwrap();
+    while m.t() < 5.0 {
+        m.fadvance().unwrap();
+    }
+    m.take_spikes();
+    let saved = m.save_state().unwrap();
+    let go = |m: &mut Model| {
+        let mut trace = Vec::new();
+        while m.t() < 25.0 {
+            m.fadvance().unwrap();
+            trace.push(m.v(b, 0.5).unwrap().to_bits());
+            trace.push(get(m, syn, n.syn, "g").to_bits());
+        }
+        let spikes: Vec<(PreSynId, u64)> = m
+            .take_spikes()
+            .iter()
+            .map(|s| (s.0, s.1.to_bits()))
+            .collect();
+        (trace, spikes, get(m, p1, pacer, "nreset"))
+    };
+    let first = go(m);
+    assert!(
+        first.1.len() > 3 && first.2 > 0.0,
+        "spikes and resets happen"
+    );
+    m.restore_state(&saved, true).unwrap();
+    assert_eq!(m.t(), saved.t());
+    let second = go(m);
+    assert_eq!(first.0, second.0);
+    assert_eq!(first.1, second.1);
+    assert_eq!(first.2, second.2);
+    // a restore with a changed structure is refused
+    m.new_point_process(n.syn, a, 0.5).unwrap();
+    assert!(matches!(
+        m.restore_state(&saved, true),
+        Err(ModelError::SaveStateMismatch)
+    ));
+}
