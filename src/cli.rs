@@ -6,14 +6,19 @@ use std::io::{BufRead, IsTerminal};
 
 const HELP: &str = "\
 usage: nerve [options] [file.hoc ...] [-]
+       nerve modl file.mod ...
 
 Runs each HOC file in order, then reads statements from standard input
-(an interactive prompt on a terminal). Like NEURON's nrniv.
+(an interactive prompt on a terminal). Like NEURON's nrniv. The .mod files
+of the working directory are compiled and loaded first (as the mechanisms
+nrnivmodl would have built there); `nerve modl` only checks and compiles
+the files given and reports.
 
 options:
   -c STATEMENT   run STATEMENT (repeatable; before the files, in order)
   -nobanner      print no banner (nerve prints none anyway)
   -nogui         no graphics (nerve has none)
+  -nomod         do not load the .mod files of the working directory
   -isatty        treat standard input as a terminal (prompt)
   -notatty       treat standard input as a pipe (no prompt)
   --version      print the version
@@ -34,6 +39,10 @@ pub(crate) enum Outcome {
 
 /// Runs the command line; returns the exit status.
 pub fn main(args: Vec<String>) -> i32 {
+    if args.first().is_some_and(|a| a == "modl") {
+        return modl(&args[1..]);
+    }
+    let mut load_cwd_mods = true;
     let mut statements = Vec::new();
     let mut inputs = Vec::new();
     let mut tty: Option<bool> = None;
@@ -48,6 +57,7 @@ pub fn main(args: Vec<String>) -> i32 {
                 }
             },
             "-nobanner" | "-nogui" | "-NSTACK" | "-NFRAME" => {}
+            "-nomod" => load_cwd_mods = false,
             "-isatty" => tty = Some(true),
             "-notatty" => tty = Some(false),
             "--version" | "-v" | "-version" => {
@@ -71,6 +81,13 @@ pub fn main(args: Vec<String>) -> i32 {
     }
     let mut interp = nerve_stdlib::interpreter();
     install_interrupt(&interp);
+    if load_cwd_mods {
+        if let Err(e) = load_cwd_mod_files(&mut interp) {
+            nerve_stdlib::flush_all(&mut interp);
+            eprintln!("{}", e.message);
+            return 1;
+        }
+    }
     for (k, s) in statements.iter().enumerate() {
         match run(&mut interp, &format!("-c[{}]", k + 1), s) {
             Outcome::Continue => {}
@@ -109,6 +126,64 @@ pub fn main(args: Vec<String>) -> i32 {
     }
     nerve_stdlib::flush_all(&mut interp);
     0
+}
+
+/// Loads every `.mod` file of the working directory, in name order.
+fn load_cwd_mod_files(interp: &mut Interpreter) -> Result<(), HocError> {
+    let Ok(rd) = std::fs::read_dir(".") else {
+        return Ok(());
+    };
+    let mut files: Vec<_> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "mod"))
+        .collect();
+    files.sort();
+    for f in files {
+        nerve_stdlib::nrn::loader::load_path(interp, &f)?;
+    }
+    Ok(())
+}
+
+/// `nerve modl file.mod ...`: parses, checks, lowers and compiles each file
+/// and reports; the status is 1 if any failed.
+fn modl(files: &[String]) -> i32 {
+    if files.is_empty() {
+        eprintln!("usage: nerve modl file.mod ...");
+        return 2;
+    }
+    let mut status = 0;
+    for path in files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("nerve: cannot read {path}: {e}");
+                status = 1;
+                continue;
+            }
+        };
+        let file = nerve_compiler::diagnostics::SourceFile::new(path.as_str(), text);
+        let t0 = std::time::Instant::now();
+        match nerve_stdlib::nrn::loader::compile(&file) {
+            Ok((ir, _)) => {
+                let kind = match ir.kind {
+                    nerve_compiler::nmodl::ir::MechKind::Density => "SUFFIX",
+                    nerve_compiler::nmodl::ir::MechKind::Point => "POINT_PROCESS",
+                    nerve_compiler::nmodl::ir::MechKind::Artificial => "ARTIFICIAL_CELL",
+                };
+                println!(
+                    "{path}: {kind} {}: compiled in {:.1} ms",
+                    ir.name,
+                    t0.elapsed().as_secs_f64() * 1e3
+                );
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                status = 1;
+            }
+        }
+    }
+    status
 }
 
 /// Ctrl-C sets the interpreter's interrupt flag: the running statement stops

@@ -3,8 +3,22 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+/// An empty directory of its own for each run (nerve loads the `.mod` files
+/// of its working directory).
+fn empty_dir() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let d = std::env::temp_dir().join(format!(
+        "nerve-cli-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
 fn nerve(args: &[&str], stdin: &str) -> Output {
-    let dir = std::env::temp_dir();
+    let dir = empty_dir();
     let mut child = Command::new(env!("CARGO_BIN_EXE_nerve"))
         .args(args)
         .current_dir(&dir)
@@ -91,4 +105,62 @@ fn options() {
     assert_eq!(o.status.code(), Some(2));
     let o = nerve(&["/nonexistent/file.hoc"], "");
     assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn mod_files_of_the_working_directory_are_loaded() {
+    let dir = empty_dir();
+    std::fs::write(
+        dir.join("leak1.mod"),
+        "NEURON { SUFFIX leak1 NONSPECIFIC_CURRENT i RANGE g }\n\
+         PARAMETER { g = 0.002 (S/cm2) }\nASSIGNED { v (mV) i (mA/cm2) }\n\
+         BREAKPOINT { i = g * (v + 70) }\n",
+    )
+    .expect("write mod");
+    let o = Command::new(env!("CARGO_BIN_EXE_nerve"))
+        .args([
+            "-c",
+            "create s",
+            "-c",
+            "s insert leak1",
+            "-c",
+            "print s.g_leak1",
+        ])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nerve");
+    assert_eq!(
+        stdout(&o),
+        "0.002 \n",
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let m = Command::new(env!("CARGO_BIN_EXE_nerve"))
+        .args(["modl", "leak1.mod"])
+        .current_dir(&dir)
+        .output()
+        .expect("run nerve modl");
+    assert!(m.status.success());
+    assert!(stdout(&m).starts_with("leak1.mod: SUFFIX leak1: compiled in"));
+}
+
+#[test]
+fn a_bad_mod_file_is_a_clear_error() {
+    let dir = empty_dir();
+    std::fs::write(
+        dir.join("bad.mod"),
+        "NEURON { SUFFIX bad }\nBREAKPOINT { x = }\n",
+    )
+    .expect("write mod");
+    let o = Command::new(env!("CARGO_BIN_EXE_nerve"))
+        .args(["-c", "print 1"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nerve");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(err.contains("bad.mod:2:"), "{err}");
+    assert!(err.contains('^'), "{err}");
 }

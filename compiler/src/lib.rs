@@ -1,5 +1,7 @@
 //! nerve-compiler: the front ends of nerve. It turns source text into syntax
-//! trees and renders diagnostics; it knows nothing of the solver.
+//! trees, renders diagnostics and compiles mechanism IR to native kernels
+//! ([`jit`]); it knows nothing of the solver.
 pub mod diagnostics;
 pub mod hoc;
+pub mod jit;
 pub mod nmodl;

@@ -5,3 +5,4 @@ pub mod cfmt;
 pub mod hoc;
 pub mod mechanism;
 pub mod model;
+pub mod random123;

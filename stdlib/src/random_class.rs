@@ -89,10 +89,15 @@ pub fn register(interp: &mut Interpreter) {
                 .map_err(err)
         }),
     )
-    .method(
-        "Random123_globalindex",
-        with_rng(|_, ctx, a| ctx.random123_globalindex(opt(a, 0)?).map_err(err)),
-    )
+    .method("Random123_globalindex", |interp, _, a| {
+        let g = interp
+            .ext::<RandomContext>()
+            .random123_globalindex(opt(a, 0)?)
+            .map_err(err)?;
+        // mechanism instances' streams share the index (NEURON: one global)
+        crate::nrn::random::set_global_index(interp, g as u32);
+        Ok(Value::Num(g))
+    })
     .method(
         "seq",
         with_rng(|r, ctx, a| match opt(a, 0)? {

@@ -649,7 +649,10 @@ impl<'a> Checker<'a> {
         let bk = match kind {
             Some(SymbolKind::Block(bk)) => bk,
             Some(SymbolKind::Procedure) => {
-                if let Some(m) = method {
+                // the CVODE-related methods are accepted on a PROCEDURE;
+                // with a fixed step it runs each step like a plain SOLVE
+                let cvode = ["after_cvode", "cvode_t", "cvode_t_v"];
+                if let Some(m) = method.filter(|m| !cvode.contains(&m.name.name.as_str())) {
                     let msg = format!("SOLVE of the PROCEDURE {} takes no METHOD", block.name);
                     self.error(m.name.span, msg);
                 }

@@ -236,25 +236,52 @@ pub enum MathFn {
     Max,
 }
 
-/// Services of the runtime a kernel can call through the view's `host_call`
-/// (the discriminant is the `op` code passed; arguments beyond two are not
-/// used by any service).
+/// Services of the runtime a kernel can call through the view's `host_call`.
+/// The discriminant is the service code, the low byte of the `op` passed.
+///
+/// The random services (`Uniform` and later) draw on one of the instance's
+/// Random123 streams: their first argument is always `Expr::Num(k)`, the
+/// index of the RANDOM variable in [`MechIr::randoms`] (0 for the older
+/// `scop_random`, `exprand`, `normrand`), which the JIT puts in `op >> 8`;
+/// the remaining (at most two) arguments are passed as `a`, `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u32)]
 pub enum HostFn {
     /// `net_send(delay, flag)`: a self event to this instance
-    NetSend,
+    NetSend = 0,
     /// `net_event(t)`: this (artificial) cell spikes at t
-    NetEvent,
+    NetEvent = 1,
     /// `net_move(t)`: moves this instance's pending self event
-    NetMove,
-    /// a uniform random number in (0, 1) from this instance's stream
-    /// (`scop_random`, and the base of `exprand`, `normrand`)
-    Uniform,
-    /// `exprand(mean)`
-    Exprand,
-    /// `normrand(mean, sd)`
-    Normrand,
+    NetMove = 2,
+    /// `(k)`: a uniform random number in (0, 1) (`random_uniform(r)`,
+    /// `random_dpick`, `scop_random`)
+    Uniform = 3,
+    /// `(k, mean)`: negative exponential (`random_negexp(r)` is mean 1,
+    /// `exprand(mean)`)
+    Exprand = 4,
+    /// `(k, mean, sd)`: normal (`random_normal(r)`, `normrand(mean, sd)`)
+    Normrand = 5,
+    /// `(k, x)`: `random_setseq(r, x)`
+    RandomSetseq = 6,
+    /// `(k, id1, id2)`: the first two ids of `random_setids(r, id1, id2, id3)`
+    RandomSetids12 = 7,
+    /// `(k, id3)`: the third id, after `RandomSetids12`
+    RandomSetid3 = 8,
+    /// `(k)`: `random_ipick(r)`
+    RandomIpick = 9,
+    /// `(t, flag)`: a self event at absolute time t. `net_send(d, flag)` is
+    /// lowered to this with t = `t + d` associated as nocmodl's generated C
+    /// text does (t joins the leftmost term of d's top-level +/- chain), so
+    /// event times round as NEURON's do.
+    NetSendAt = 12,
+}
+
+impl HostFn {
+    /// Whether the service draws on a random stream (its first argument is
+    /// the stream's index).
+    pub fn is_random(self) -> bool {
+        (HostFn::Uniform as u32..=HostFn::RandomIpick as u32).contains(&(self as u32))
+    }
 }
 
 /// An expression.
@@ -388,6 +415,9 @@ pub struct MechIr {
     pub ions: Vec<IonDecl>,
     /// POINTER variables, in the order of `Var::Pointer` indices
     pub pointers: Vec<PointerDecl>,
+    /// RANDOM variables (per-instance Random123 streams), in the order of
+    /// the random services' first argument
+    pub randoms: Vec<String>,
     /// FUNCTIONs and PROCEDUREs, in the order of `Expr::Call` indices
     pub functions: Vec<Function>,
     /// the hooks

@@ -71,6 +71,11 @@ pub trait DoubleHandle {
     fn get(&self) -> Result<f64, HocError>;
     /// Writes the double.
     fn set(&self, value: f64) -> Result<(), HocError>;
+    /// The handle as `Any`, so a host program can recognise its own handles
+    /// (and reach what they point at without going through `get`).
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// A pointer to a double: what `&x` makes and `$&1` uses.

@@ -85,11 +85,23 @@ pub struct MechanismView {
     /// opaque pointer to the runtime's event and random services (null when
     /// the hook may not call them)
     pub host: *mut std::ffi::c_void,
-    /// the runtime's services: `host_call(host, op, view, instance, a, b)`
-    /// where `op` is the IR's `HostFn` code (0 net_send(delay=a, flag=b),
-    /// 1 net_event(t=a), 2 net_move(t=a), 3 uniform, 4 exprand(mean=a),
-    /// 5 normrand(mean=a, sd=b)); returns the service's value (0 for the
-    /// event services)
+    /// the runtime's services: `host_call(host, op, view, instance, a, b)`.
+    /// The low byte of `op` is the service (the IR's `HostFn` code): 0
+    /// net_send(delay=a, flag=b), 1 net_event(t=a), 2 net_move(t=a); on the
+    /// instance's Random123 stream of RANDOM variable `op >> 8` (the spec's
+    /// `randoms[op >> 8]`; 0 for `scop_random`, `exprand`, `normrand`):
+    /// 3 uniform in (0, 1) (`random_uniform`, `random_dblpick`),
+    /// 4 exprand(mean=a) (`random_negexp(r)` is mean 1), 5 normrand(mean=a,
+    /// sd=b) (`random_normal(r)` is 0, 1), 6 `random_setseq(r, a)` (a is
+    /// seq·4 + which, as NEURON's), 7 ids 1 and 2 = a, b and 8 id 3 = a
+    /// (`random_setids(r, a, b, c)` is 7 then 8), 9 `random_ipick(r)`; on
+    /// the instance's vector (types with `vector`, e.g. VecStim): 10
+    /// element `a` (NaN past the end), 11 its size; 12 net_send at time a
+    /// (flag b): nocmodl computes a self event's time as `t + <delay
+    /// expression>` written out, so `net_send(etime - t, 1)` is at
+    /// `(t + etime) - t`, which 0 (t + (etime - t)) cannot reproduce.
+    /// Returns the service's value (0 for the event services and the
+    /// setters; NaN for a random service without a stream)
     pub host_call: Option<HostCall>,
 }
 

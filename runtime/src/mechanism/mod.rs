@@ -157,6 +157,15 @@ pub struct MechanismSpec {
     pub functions: Vec<FunctionSpec>,
     /// NET_RECEIVE argument count (a NetCon's weight vector length)
     pub weights: usize,
+    /// the `RANDOM` variables: each instance has one Random123 stream per
+    /// entry, which the kernels' random services draw from (an old-style
+    /// `scop_random`/`exprand`/`normrand` mechanism declares one unnamed
+    /// stream, `""`)
+    pub randoms: Vec<String>,
+    /// each instance holds a vector of numbers the kernels read through the
+    /// vector services (VecStim's event times; NEURON's VecStim keeps a
+    /// pointer to a Vector)
+    pub vector: bool,
     /// the kernels
     pub kernels: MechanismKernels,
     /// true when the kernels never write `globals`: cell groups with this
@@ -177,9 +186,17 @@ impl MechanismSpec {
             ions: Vec::new(),
             functions: Vec::new(),
             weights: 0,
+            randoms: Vec::new(),
+            vector: false,
             kernels: MechanismKernels::default(),
             thread_safe: true,
         }
+    }
+
+    /// Whether instances need the runtime's per-instance extras (random
+    /// streams, a vector).
+    pub fn has_extra(&self) -> bool {
+        !self.randoms.is_empty() || self.vector
     }
 
     /// Whether HOC sees global `i`.

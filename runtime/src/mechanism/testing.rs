@@ -27,6 +27,8 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         ions: vec![],
         functions: vec![],
         weights: 0,
+        randoms: vec![],
+        vector: false,
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -94,6 +96,8 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         ions: vec![],
         functions: vec![],
         weights: 0,
+        randoms: vec![],
+        vector: false,
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

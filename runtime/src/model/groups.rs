@@ -29,7 +29,10 @@ impl Model {
         let nmech = self.mech_types.len();
         let new_block = |ncell: usize| CellGroup {
             mechs: (0..nmech)
-                .map(|t| MechBlock::new(self.mech_types[t].spec.slot_count()))
+                .map(|t| {
+                    let spec = &self.mech_types[t].spec;
+                    MechBlock::new(spec.slot_count(), spec.has_extra())
+                })
                 .collect(),
             ncell,
             ..CellGroup::default()
@@ -95,8 +98,9 @@ impl Model {
                     let Prop::Mech(i) = *p else { continue };
                     let info = self.instance_info(i)?;
                     let t = info.mech.0 as usize;
-                    let values = self.block(info.loc.block).mechs[t].values(info.loc.row as usize);
-                    let r = block.mechs[t].push(i, row as u32, &values);
+                    let old = &self.block(info.loc.block).mechs[t];
+                    let orow = info.loc.row as usize;
+                    let r = block.mechs[t].push(i, row as u32, &old.values(orow), old.extra(orow));
                     inst_locs.push((
                         i,
                         Loc {
@@ -138,8 +142,9 @@ impl Model {
         for (i, info) in self.instances.iter() {
             if info.node.is_none() {
                 let t = info.mech.0 as usize;
-                let values = self.block(info.loc.block).mechs[t].values(info.loc.row as usize);
-                let r = loose.mechs[t].push(i, u32::MAX, &values);
+                let old = &self.block(info.loc.block).mechs[t];
+                let orow = info.loc.row as usize;
+                let r = loose.mechs[t].push(i, u32::MAX, &old.values(orow), old.extra(orow));
                 inst_locs.push((
                     i,
                     Loc {

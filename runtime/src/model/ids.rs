@@ -52,6 +52,16 @@ handle!(
     InstanceId
 );
 
+handle!(
+    /// A NetCon (see [`Model::netcon_new`](super::Model::netcon_new)).
+    NetConId
+);
+handle!(
+    /// A spike source shared by the NetCons that watch the same variable or
+    /// point process (NEURON's `PreSyn`).
+    PreSynId
+);
+
 /// What a slab needs of its handle type.
 pub(crate) trait SlabKey: Copy {
     fn from_parts(index: u32, generation: u32) -> Self;

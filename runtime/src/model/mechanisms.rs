@@ -36,7 +36,7 @@ pub enum RangeVar {
 /// yields). Resolves through stable ids, so it survives finitialize, nseg
 /// changes of other sections and regrouping; it fails cleanly once its node or
 /// instance is gone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum VarRef {
     /// membrane potential of a node [mV]
     V(NodeId),
@@ -77,6 +77,7 @@ impl Model {
         let defaults = spec.slot_defaults();
         let globals = spec.globals.iter().map(|g| g.1).collect();
         let slots = spec.slot_count();
+        let has_extra = spec.has_extra();
         self.mech_types.push(MechType {
             spec,
             defaults,
@@ -84,9 +85,11 @@ impl Model {
             ion_types,
         });
         for g in &mut self.groups {
-            g.mechs.push(super::store::MechBlock::new(slots));
+            g.mechs.push(super::store::MechBlock::new(slots, has_extra));
         }
-        self.loose.mechs.push(super::store::MechBlock::new(slots));
+        self.loose
+            .mechs
+            .push(super::store::MechBlock::new(slots, has_extra));
         Ok(id)
     }
 
@@ -178,7 +181,8 @@ impl Model {
                 row: 0,
             },
         });
-        let row = self.loose.mechs[mech.0 as usize].push(id, u32::MAX, values);
+        let extra = self.new_extra(mech);
+        let row = self.loose.mechs[mech.0 as usize].push(id, u32::MAX, values, extra);
         if let Some(i) = self.instances.get_mut(id) {
             i.loc.row = row;
         }
@@ -275,7 +279,8 @@ impl Model {
                 row: 0,
             },
         });
-        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values);
+        let extra = self.new_extra(t);
+        let row = self.loose.mechs[t.0 as usize].push(id, u32::MAX, &values, extra);
         if let Some(i) = self.instances.get_mut(id) {
             i.loc.row = row;
         }
@@ -356,6 +361,7 @@ impl Model {
                 ni.props.retain(|&p| p != Prop::Mech(i));
             }
         }
+        self.detach_point(i);
         self.structure_changed = true;
         Ok(())
     }

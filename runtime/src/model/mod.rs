@@ -22,6 +22,8 @@
 //! | `shape` | `define_shape` |
 //! | `geometry` | `area`, `ri`, the matrix coefficients |
 //! | `mechanisms` | mechanism types, insertion, point processes, variable handles |
+//! | `savestate` | SaveState: snapshots of states and events |
+//! | `random` | the instances' Random123 streams (NMODL `RANDOM`) |
 //! | `groups` | cell groups in Hines order |
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
 
@@ -29,6 +31,7 @@
 #![allow(rustdoc::broken_intra_doc_links)]
 
 mod connect;
+pub mod events;
 mod geometry;
 mod groups;
 mod hines;
@@ -37,6 +40,8 @@ mod ions;
 mod mechanisms;
 mod nseg;
 mod pt3d;
+mod random;
+mod savestate;
 mod section;
 mod shape;
 mod solver;
@@ -47,9 +52,11 @@ mod topology;
 mod tests;
 
 pub use connect::PreviousParent;
-pub use ids::{InstanceId, NodeId, SectionId};
+pub use events::{ContinuousHooks, EventId, ExternalEvent, NetConSource, NoHooks, Spike};
+pub use ids::{InstanceId, NetConId, NodeId, PreSynId, SectionId};
 pub use mechanisms::{MechTypeId, RangeVar, VarRef};
 pub use pt3d::Pt3d;
+pub use savestate::SavedState;
 pub use topology::{MechanismInfo, PsectionInfo};
 
 use crate::mechanism::MechanismSpec;
@@ -171,6 +178,47 @@ pub enum ModelError {
         /// the one asked for
         want: f64,
     },
+    /// A NetCon that was deleted.
+    #[error("the NetCon no longer exists")]
+    DeletedNetCon,
+    /// A NetCon target without NET_RECEIVE.
+    #[error("No NET_RECEIVE in target PointProcess: {0}")]
+    NoNetReceive(String),
+    /// Source-related use of a NetCon without a source.
+    #[error("NetCon source is missing")]
+    NoSource,
+    /// Target-related use of a NetCon without a target.
+    #[error("NetCon target is missing")]
+    NoTarget,
+    /// `nc.event(t, flag)` to a target that is not an ARTIFICIAL_CELL.
+    #[error("Can only send fake self-events to ARTIFICIAL_CELLs")]
+    SelfEventToNonArtificial,
+    /// `net_move` with no pending flag-1 self event.
+    #[error("No event with flag=1 for net_move in {0}")]
+    NoMovableEvent(String),
+    /// An event delivered to a point process with no location.
+    #[error("{0} receives an event but is not located in a section")]
+    UnlocatedTarget(String),
+    /// An event at a time before the present (`net_send`, `net_event`).
+    #[error("{what} time {t} is before t = {now}")]
+    EventInPast {
+        /// which service
+        what: &'static str,
+        /// the time asked for [ms]
+        t: f64,
+        /// the present [ms]
+        now: f64,
+    },
+    /// A random service or method on a mechanism without that `RANDOM`
+    /// variable.
+    #[error("{0} has no such RANDOM variable")]
+    NoRandom(String),
+    /// `SaveState.restore` into a model whose structure changed.
+    #[error("SaveState: the model's sections, mechanisms or point processes changed since save")]
+    SaveStateMismatch,
+    /// A vector for an instance whose type has none.
+    #[error("{0} instances hold no vector")]
+    NoVector(String),
     /// `dt` must be positive and finite.
     #[error("dt must be positive, got {0}")]
     BadDt(f64),
@@ -266,6 +314,10 @@ pub struct Model {
     celsius: f64,
     /// 0, 1 or 2 (see [`crate::mechanism::MechanismView::secondorder`])
     secondorder: i32,
+    /// NetCons, spike sources and the event queue
+    events: events::Events,
+    /// the global index and id counter of the instances' random streams
+    random: random::RandomState,
 }
 
 impl Default for Model {
@@ -300,6 +352,8 @@ impl Model {
             dt: 0.025,
             celsius: 6.3,
             secondorder: 0,
+            events: events::Events::default(),
+            random: random::RandomState::default(),
         }
     }
 

@@ -25,6 +25,8 @@ struct StepContext<'a> {
     globals: GlobalPtrs,
     celsius: f64,
     secondorder: i32,
+    /// the Random123 global index (for the instances' streams)
+    gix: u32,
 }
 
 /// Pointers to each mechanism type's GLOBAL values, shared by the groups.
@@ -84,6 +86,12 @@ impl StepContext<'_> {
                     index: std::ptr::null(),
                 };
             }
+            // INITIAL may post events (net_send) through the group's
+            // outbox; the random and vector services use the type's
+            // extras, lent to the outbox for the call
+            g.outbox.mech = t as u32;
+            g.outbox.lend_extras(&mut g.mechs[t], self.gix);
+            let host = std::ptr::addr_of_mut!(g.outbox).cast();
             let mb = &mut g.mechs[t];
             for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
                 ions[j].index = rows.as_ptr();
@@ -110,8 +118,8 @@ impl StepContext<'_> {
                 celsius: self.celsius,
                 secondorder: self.secondorder,
                 diam: g.nodes.diam.as_ptr(),
-                host: std::ptr::null_mut(),
-                host_call: None,
+                host,
+                host_call: Some(super::events::host_call),
             };
             // SAFETY: the view's arrays are this group's and live through the
             // call; every node_row entry is < node_count (set by
@@ -119,6 +127,7 @@ impl StepContext<'_> {
             // count <= stride; the kernel was registered under the ABI contract
             // (see `Model::register_mechanism`).
             unsafe { kernel(&view) };
+            g.outbox.return_extras(&mut g.mechs[t]);
             if matches!(hook, Hook::Init) {
                 self.wrote_conc(g, t);
             }
@@ -160,6 +169,12 @@ fn setup_tree_matrix(ctx: &StepContext, g: &mut CellGroup) {
 /// `nrn_fixed_step_lastpart`).
 fn step_group(ctx: &StepContext, g: &mut CellGroup) {
     g.t += 0.5 * g.dt;
+    step_solve(ctx, g);
+    step_states(ctx, g);
+}
+
+/// The middle of a step, from t + dt/2 to t + dt: currents, solve, v update.
+fn step_solve(ctx: &StepContext, g: &mut CellGroup) {
     setup_tree_matrix(ctx, g);
     hines::solve(g);
     if ctx.secondorder == 2 {
@@ -180,6 +195,10 @@ fn step_group(ctx: &StepContext, g: &mut CellGroup) {
         g.nodes.i_cap[r] = cfac * g.nodes.cm[r] * g.nodes.rhs[r];
     }
     g.t += 0.5 * g.dt;
+}
+
+/// The end of a step: mechanism states with the new v.
+fn step_states(ctx: &StepContext, g: &mut CellGroup) {
     ctx.run(g, Hook::State);
 }
 
@@ -202,6 +221,7 @@ impl Model {
                 globals: GlobalPtrs(globals),
                 celsius: self.celsius,
                 secondorder: self.secondorder,
+                gix: self.random.gix,
             },
             &mut self.groups,
         )
@@ -228,7 +248,7 @@ impl Model {
 
     /// NEURON's `dt2thread`: groups take t, dt and cj from the model when
     /// `force` or when dt differs from the first group's.
-    fn dt2groups(&mut self, force: bool) {
+    pub(crate) fn dt2groups(&mut self, force: bool) {
         let differs = self.groups.first().is_none_or(|g| g.dt != self.dt);
         if force || differs {
             let cj = if self.secondorder != 0 {
@@ -244,27 +264,23 @@ impl Model {
         }
     }
 
-    /// `finitialize(v_init)`: t = 0, v = `v_init` everywhere (if given), every
-    /// mechanism's INITIAL, then the currents (as `fcurrent`).
-    pub fn finitialize(&mut self, v_init: Option<f64>) -> Result<()> {
-        self.verify_structure()?;
-        self.t = 0.0;
-        self.dt2groups(true);
-        self.check_tables();
-        if let Some(v) = v_init {
-            for g in &mut self.groups {
-                g.nodes.v.iter_mut().for_each(|x| *x = v);
-            }
-        }
+    /// Every group's INITIAL blocks (capacitive currents zeroed first);
+    /// events they post wait in the groups' outboxes.
+    pub(crate) fn init_groups(&mut self) {
         self.for_each_group(|ctx, g| {
             for &r in &g.cap_rows {
                 g.nodes.i_cap[r as usize] = 0.0;
             }
             ctx.run(g, Hook::Init);
-            setup_tree_matrix(ctx, g);
         });
-        self.init_unlocated();
-        Ok(())
+    }
+
+    /// `finitialize`, last phase: the currents at the initial v (as
+    /// `fcurrent`), then the first record (NEURON's `nrn_record_init` and
+    /// `fixed_record_continuous`). (Then: record events at t = 0.)
+    pub fn init_currents(&mut self, hooks: &mut dyn super::ContinuousHooks) -> Result<()> {
+        self.for_each_group(setup_tree_matrix);
+        hooks.record(self, self.t)
     }
 
     /// `fcurrent()`: assembles the currents at the present v without stepping
@@ -301,55 +317,35 @@ impl Model {
         Ok(total)
     }
 
-    /// `fadvance()`: one fixed step of dt. A v that is NaN or infinite
-    /// afterwards is an error naming t, the section and the position.
-    pub fn fadvance(&mut self) -> Result<()> {
-        self.verify_structure()?;
-        let t_changed = self.groups.first().is_some_and(|g| g.t != self.t);
-        self.dt2groups(t_changed);
-        self.check_tables();
-        self.for_each_group(step_group);
-        if let Some(g) = self.groups.first() {
-            self.t = g.t;
+    /// `fadvance`, the step itself (after [`Model::step_begin`] and the first
+    /// delivery): each group advances from t to t + dt; with continuous
+    /// plays the groups pause at t + dt/2 and before the states for
+    /// `hooks.play`; then `hooks.record` at the new t.
+    pub fn step_advance(&mut self, hooks: &mut dyn super::ContinuousHooks) -> Result<()> {
+        if hooks.plays() {
+            for g in &mut self.groups {
+                g.t += 0.5 * g.dt;
+            }
+            hooks.play(self, self.group_time())?;
+            self.for_each_group(step_solve);
+            hooks.play(self, self.group_time())?;
+            self.for_each_group(step_states);
+        } else {
+            self.for_each_group(step_group);
         }
-        self.check_finite()
+        self.t = self.group_time();
+        hooks.record(self, self.t)
     }
 
-    /// INITIAL of artificial cells with no location (`new NetStim()`): they
-    /// wait in the loose block, outside every group, with no node.
-    fn init_unlocated(&mut self) {
-        let (celsius, dt, secondorder) = (self.celsius, self.dt, self.secondorder);
-        for t in 0..self.loose.mechs.len() {
-            let m = &mut self.mech_types[t];
-            if m.spec.kind != crate::mechanism::MechanismKind::Artificial {
-                continue;
-            }
-            let Some(k) = m.spec.kernels.init else {
-                continue;
-            };
-            let mb = &mut self.loose.mechs[t];
-            if mb.count == 0 {
-                continue;
-            }
-            let view = MechanismView {
-                count: mb.count,
-                stride: mb.stride,
-                data: mb.data.as_mut_ptr(),
-                globals: if m.globals.is_empty() {
-                    std::ptr::null_mut()
-                } else {
-                    m.globals.as_mut_ptr()
-                },
-                celsius,
-                secondorder,
-                dt,
-                ..MechanismView::empty()
-            };
-            // SAFETY: an artificial cell's kernels touch no node or ion data
-            // (the IR of an ARTIFICIAL_CELL has none); the view's data holds
-            // `slots * stride` values with count <= stride.
-            unsafe { k(&view) };
-        }
+    /// The first group's t (the model's when there are no groups).
+    fn group_time(&self) -> f64 {
+        self.groups.first().map_or(self.t, |g| g.t)
+    }
+
+    /// `fadvance`, the end: a v that is NaN or infinite is an error naming
+    /// t, the section and the position.
+    pub fn step_end(&self) -> Result<()> {
+        self.check_finite()
     }
 
     /// NEURON's `nrn_thread_table_check`: every type's TABLE hook, once, on
@@ -448,9 +444,13 @@ impl Model {
             ..MechanismView::empty()
         };
         let row;
+        // the random and vector services use the instance's extra
+        let mut out = super::events::HostOutbox::default();
+        let gix = self.random.gix;
         match loc {
             Some(l) if l.block != super::store::LOOSE => {
                 let g = &mut self.groups[l.block as usize];
+                out.lend_extras(&mut g.mechs[ti], gix);
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
                     let ib = &mut g.mechs[it.0 as usize];
                     ions[j].data = ib.data.as_mut_ptr();
@@ -477,6 +477,10 @@ impl Model {
                     // an unlocated point process: its own values
                     let b = &self.loose.mechs[ti];
                     scratch = b.values(l.row as usize);
+                    if b.has_extra {
+                        out.extras = vec![b.extra(l.row as usize)];
+                    }
+                    out.gix = gix;
                 }
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
                     ion_scratch.push(self.mech_types[it.0 as usize].defaults.clone());
@@ -501,17 +505,28 @@ impl Model {
             view.ions = ions.as_ptr();
             view.ion_count = nions;
         }
+        view.host = std::ptr::addr_of_mut!(out).cast();
+        view.host_call = Some(super::events::host_call);
         // SAFETY: the view describes live arrays of the right lengths (a
         // group's, or the scratch arrays above, which outlive the call);
         // row < count; `args` has the function's argument count (checked by
         // the caller against the spec); the kernel keeps to the ABI.
         let r = unsafe { f(&view, row, args.as_ptr()) };
+        // events posted by a function called from HOC are dropped
         if let Some(l) = loc {
             if l.block == super::store::LOOSE {
                 let b = &mut self.loose.mechs[ti];
                 for (k, x) in scratch.iter().enumerate() {
                     b.set(l.row as usize, k, *x);
                 }
+                if let (Some(x), Some(e)) = (
+                    b.extras.get_mut(l.row as usize),
+                    out.extras.into_iter().next(),
+                ) {
+                    *x = e;
+                }
+            } else {
+                out.return_extras(&mut self.groups[l.block as usize].mechs[ti]);
             }
         }
         Ok(r)

@@ -5,6 +5,7 @@
 //! [`Loc`], which a rebuild updates, so handles survive reordering.
 
 use super::ids::{InstanceId, NodeId};
+use crate::random123::Random123Stream;
 
 /// Which block and row a node or instance is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,18 +129,43 @@ pub(crate) struct MechBlock {
     /// for each ion the type uses, the row of the ion instance on each
     /// instance's node (set by the group rebuild)
     pub ion_rows: Vec<Vec<u32>>,
+    /// whether the type keeps an [`InstanceExtra`] per instance
+    pub has_extra: bool,
+    /// per row, when `has_extra` (else empty)
+    pub extras: Vec<InstanceExtra>,
+}
+
+/// What the runtime keeps for an instance beside its numbers, for the
+/// kernels' host services (only for types that need it).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct InstanceExtra {
+    /// one Random123 stream per `RANDOM` variable of the type
+    pub streams: Vec<Random123Stream>,
+    /// the numbers the vector services read (VecStim's event times)
+    pub vector: Vec<f64>,
 }
 
 impl MechBlock {
-    pub(crate) fn new(slots: usize) -> Self {
+    pub(crate) fn new(slots: usize, has_extra: bool) -> Self {
         Self {
             slots,
+            has_extra,
             ..Self::default()
         }
     }
 
-    /// Appends an instance with the given slot values; returns its row.
-    pub(crate) fn push(&mut self, id: InstanceId, node_row: u32, values: &[f64]) -> u32 {
+    /// Appends an instance with the given slot values and extra (dropped
+    /// when the type keeps none); returns its row.
+    pub(crate) fn push(
+        &mut self,
+        id: InstanceId,
+        node_row: u32,
+        values: &[f64],
+        extra: InstanceExtra,
+    ) -> u32 {
+        if self.has_extra {
+            self.extras.push(extra);
+        }
         if self.count == self.stride {
             let new_stride = (self.stride * 2).max(4);
             let mut data = vec![0.0; new_stride * self.slots];
@@ -171,6 +197,11 @@ impl MechBlock {
     pub(crate) fn values(&self, row: usize) -> Vec<f64> {
         (0..self.slots).map(|k| self.get(row, k)).collect()
     }
+
+    /// A copy of a row's extra (empty when the type keeps none).
+    pub(crate) fn extra(&self, row: usize) -> InstanceExtra {
+        self.extras.get(row).cloned().unwrap_or_default()
+    }
 }
 
 /// A block: node arrays plus one [`MechBlock`] per mechanism type. A cell
@@ -191,4 +222,6 @@ pub(crate) struct CellGroup {
     pub dt: f64,
     /// 1/dt, or 2/dt for `secondorder` [1/ms]
     pub cj: f64,
+    /// events posted by this group's kernels (INITIAL's `net_send`)
+    pub outbox: super::events::HostOutbox,
 }

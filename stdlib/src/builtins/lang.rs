@@ -174,6 +174,18 @@ fn declared_code(interp: &Interpreter, name: &str, mode: f64) -> f64 {
             }
         }
     }
+    // inside a method, the object's own names come first (NEURON's
+    // hoc_lookup searches the template's symbols before the top level)
+    if let Some(o) = interp.current_object() {
+        if let ClassKind::Template(t) = &o.class.kind {
+            match t.find(name).map(|i| t.members.borrow()[i].kind.clone()) {
+                Some(MemberKind::Data(sym)) => return sym_code(&sym, name, mode == 2.0),
+                Some(MemberKind::Code(_)) => return 1.0,
+                None if t.is_public(name) => return 0.0,
+                None => {}
+            }
+        }
+    }
     match interp.symbol_kind(name) {
         None => 0.0,
         Some(sym) => sym_code(sym, name, mode == 2.0),

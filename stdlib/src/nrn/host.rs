@@ -21,6 +21,11 @@ pub struct NrnHost {
     pub(crate) mech_vars: RefCell<Vec<super::mechs::MechVar>>,
     /// compiled code of the installed mechanisms (kept alive with the model)
     pub(crate) code: RefCell<Vec<Box<dyn std::any::Any>>>,
+    /// standard mechanisms that failed to compile, with the reason
+    pub(crate) unavailable: RefCell<HashMap<String, String>>,
+    /// the instance `setdata_name(x)` chose, per density mechanism
+    pub(crate) setdata:
+        RefCell<HashMap<nerve_runtime::model::MechTypeId, nerve_runtime::model::InstanceId>>,
 }
 
 impl Default for NrnHost {
@@ -45,6 +50,8 @@ impl NrnHost {
             by_id: RefCell::new(HashMap::new()),
             mech_vars: RefCell::new(Vec::new()),
             code: RefCell::new(Vec::new()),
+            unavailable: RefCell::new(HashMap::new()),
+            setdata: RefCell::new(HashMap::new()),
         }
     }
 
@@ -116,12 +123,42 @@ struct ModelPtr {
     target: PtrTarget,
 }
 
-#[derive(Clone, Copy)]
-enum PtrTarget {
+/// What a model pointer points at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum PtrTarget {
+    /// a range variable or mechanism field
     Var(VarRef),
+    /// a mechanism type's GLOBAL (by its index)
     MechGlobal(nerve_runtime::model::MechTypeId, usize),
+    /// `t`, `dt`, `celsius`, `secondorder` (by their `var` number)
     Global(u32),
+    /// `L`, `nseg`, `Ra`, `rallbranch` of a section
     Section(SectionId, u32),
+}
+
+/// What a pointer made by this host points at (`None` for other pointers).
+pub(crate) fn model_target(h: &dyn DoubleHandle) -> Option<PtrTarget> {
+    h.as_any()?.downcast_ref::<ModelPtr>().map(|p| p.target)
+}
+
+/// Reads a model pointer's value with the model at hand.
+pub(crate) fn target_get(m: &mut Model, t: PtrTarget) -> Result<f64, HocError> {
+    match t {
+        PtrTarget::Var(r) => m.get(r).map_err(merr),
+        PtrTarget::MechGlobal(t, i) => Ok(m.globals(t).map_err(merr)?[i]),
+        PtrTarget::Global(id) => Ok(global_get(m, id)),
+        PtrTarget::Section(s, id) => section_get(m, s, id),
+    }
+}
+
+/// Writes through a model pointer with the model at hand.
+pub(crate) fn target_set(m: &mut Model, t: PtrTarget, x: f64) -> Result<(), HocError> {
+    match t {
+        PtrTarget::Var(r) => m.set(r, x).map_err(merr),
+        PtrTarget::MechGlobal(t, i) => m.set_global(t, i, x).map_err(merr),
+        PtrTarget::Global(id) => global_set(m, id, x),
+        PtrTarget::Section(s, id) => section_set(m, s, id, x),
+    }
 }
 
 impl DoubleHandle for ModelPtr {
@@ -136,6 +173,10 @@ impl DoubleHandle for ModelPtr {
             PtrTarget::Global(id) => Ok(global_get(&m, id)),
             PtrTarget::Section(s, id) => section_get(&mut m, s, id),
         }
+    }
+
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
     }
 
     fn set(&self, value: f64) -> Result<(), HocError> {
@@ -349,6 +390,9 @@ impl SectionHost for NrnHost {
         let s = self.id(s)?;
         let mut m = self.m()?;
         let Some(t) = m.mechanism_type(name) else {
+            if let Some(why) = self.unavailable.borrow().get(name) {
+                return Err(HocError::msg(why.clone()));
+            }
             return Err(HocError::msg(format!("{name} is not a MECHANISM")));
         };
         if insert {

@@ -18,23 +18,47 @@ pub const STANDARD: &[(&str, &str)] = &[
     ("pas.mod", include_str!("../../../mod-files/pas.mod")),
     ("hh.mod", include_str!("../../../mod-files/hh.mod")),
     ("IClamp.mod", include_str!("../../../mod-files/IClamp.mod")),
-    ("AlphaSynapse.mod", include_str!("../../../mod-files/AlphaSynapse.mod")),
+    (
+        "AlphaSynapse.mod",
+        include_str!("../../../mod-files/AlphaSynapse.mod"),
+    ),
     ("ExpSyn.mod", include_str!("../../../mod-files/ExpSyn.mod")),
-    ("Exp2Syn.mod", include_str!("../../../mod-files/Exp2Syn.mod")),
-    ("SEClamp.mod", include_str!("../../../mod-files/SEClamp.mod")),
+    (
+        "Exp2Syn.mod",
+        include_str!("../../../mod-files/Exp2Syn.mod"),
+    ),
+    (
+        "SEClamp.mod",
+        include_str!("../../../mod-files/SEClamp.mod"),
+    ),
     ("VClamp.mod", include_str!("../../../mod-files/VClamp.mod")),
-    ("NetStim.mod", include_str!("../../../mod-files/NetStim.mod")),
-    ("IntFire1.mod", include_str!("../../../mod-files/IntFire1.mod")),
-    ("IntFire2.mod", include_str!("../../../mod-files/IntFire2.mod")),
-    ("IntFire4.mod", include_str!("../../../mod-files/IntFire4.mod")),
-    ("APCount.mod", include_str!("../../../mod-files/APCount.mod")),
+    (
+        "NetStim.mod",
+        include_str!("../../../mod-files/NetStim.mod"),
+    ),
+    (
+        "IntFire1.mod",
+        include_str!("../../../mod-files/IntFire1.mod"),
+    ),
+    (
+        "IntFire2.mod",
+        include_str!("../../../mod-files/IntFire2.mod"),
+    ),
+    (
+        "IntFire4.mod",
+        include_str!("../../../mod-files/IntFire4.mod"),
+    ),
+    (
+        "APCount.mod",
+        include_str!("../../../mod-files/APCount.mod"),
+    ),
 ];
 
 /// Parses, checks, lowers and compiles one `.mod` source. Errors are
 /// rendered with file, line, column and caret.
 pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
-    let ir = nerve_compiler::nmodl::lower::compile_source(file)?;
-    let compiled = jit::compile(&ir).map_err(|e| format!("{}: {e}", file.name()))?;
+    let ir = nerve_compiler::nmodl::compile_source(file)?;
+    let compiled = jit::compile(&ir).map_err(|e| format!("{}: {e}", file.name))?;
     let ks = kernel_set(&ir, compiled);
     Ok((ir, ks))
 }
@@ -46,7 +70,9 @@ fn kernel_set(ir: &MechIr, c: jit::CompiledMechanism) -> KernelSet {
     // types, with `*const c_void` where the ABI has `*const MechanismView`
     // (the JIT reads the view through the offsets of `jit::layout`, which a
     // runtime test checks against the ABI's struct).
-    let k = |f: Option<jit::KernelFn>| f.map(|f| unsafe { std::mem::transmute::<jit::KernelFn, Kernel>(f) });
+    let k = |f: Option<jit::KernelFn>| {
+        f.map(|f| unsafe { std::mem::transmute::<jit::KernelFn, Kernel>(f) })
+    };
     let nr = |f: Option<jit::NetReceiveFn>| {
         f.map(|f| unsafe { std::mem::transmute::<jit::NetReceiveFn, NetReceiveKernel>(f) })
     };
@@ -89,12 +115,31 @@ pub fn load_source(interp: &mut Interpreter, name: &str, text: &str) -> Result<(
     Ok(())
 }
 
-/// Loads the standard mechanisms.
-pub fn load_standard(interp: &mut Interpreter) -> Result<(), HocError> {
-    for (name, text) in STANDARD {
-        load_source(interp, name, text)?;
+/// Loads the standard mechanisms. One that fails to compile (a bug of
+/// nerve) does not stop the others: using it is then an error that says why.
+pub fn load_standard(interp: &mut Interpreter) {
+    for (file, text) in STANDARD {
+        if let Err(e) = load_source(interp, file, text) {
+            let name = file.trim_end_matches(".mod").to_string();
+            let reason = format!(
+                "{name} is not available: nerve could not compile its own {file}: {}",
+                e.message
+            );
+            if let Ok(h) = host(interp) {
+                h.unavailable
+                    .borrow_mut()
+                    .insert(name.clone(), reason.clone());
+            }
+            if name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                nerve_runtime::hoc::ClassBuilder::new(&name, move |_, _| -> Result<(), HocError> {
+                    Err(HocError::msg(reason.clone()))
+                })
+                .register(interp);
+            } else {
+                interp.register_mechanism_name(&name);
+            }
+        }
     }
-    Ok(())
 }
 
 /// Loads a `.mod` file, or every `.mod` file of a folder (in name order).

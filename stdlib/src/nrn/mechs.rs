@@ -129,9 +129,54 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         })
         .collect();
     spec.weights = ir.weights;
+    spec.randoms = ir.randoms.clone();
+    if spec.randoms.is_empty() && uses_old_random(ir) {
+        // scop_random, exprand, normrand draw on one unnamed stream
+        spec.randoms.push(String::new());
+    }
     spec.kernels = ks.kernels;
     spec.thread_safe = ir.thread_safe;
     spec
+}
+
+/// Whether any kernel or function calls a random service (so the
+/// instances need a stream even without a RANDOM variable).
+fn uses_old_random(ir: &MechIr) -> bool {
+    fn e(x: &ir::Expr) -> bool {
+        use ir::Expr as E;
+        match x {
+            E::Host(h, a) => h.is_random() || a.iter().any(e),
+            E::Num(_) | E::Load(_) => false,
+            E::Un(_, a) => e(a),
+            E::Bin(_, a, b) => e(a) || e(b),
+            E::Select(a, b, c) => e(a) || e(b) || e(c),
+            E::Math(_, a) | E::Call(_, a) => a.iter().any(e),
+        }
+    }
+    fn s(x: &ir::Stmt) -> bool {
+        use ir::Stmt as S;
+        match x {
+            S::Assign(_, a) | S::Return(a) => e(a),
+            S::If(c, a, b) => e(c) || a.iter().any(s) || b.iter().any(s),
+            S::While(c, a) => e(c) || a.iter().any(s),
+            S::Call(_, a) => a.iter().any(e),
+            S::Host(h, a) => h.is_random() || a.iter().any(e),
+            S::Solve { a, b, .. } => a.iter().any(e) || b.iter().any(e),
+        }
+    }
+    let k = &ir.kernels;
+    let kernels = [
+        &k.init,
+        &k.cur,
+        &k.state,
+        &k.net_receive,
+        &k.net_receive_init,
+    ];
+    kernels
+        .iter()
+        .flat_map(|k| k.iter())
+        .any(|k| k.body.iter().any(s))
+        || ir.functions.iter().any(|f| f.body.iter().any(s))
 }
 
 impl NrnHost {
@@ -237,14 +282,40 @@ fn declare_functions(interp: &mut Interpreter, h: &Rc<NrnHost>, t: MechTypeId, i
         Err(_) => return,
     };
     let density = ir.kind == MechKind::Density;
+    if density {
+        // setdata_name(x): the instance at x of the accessed section is the
+        // one later function calls work on (NEURON's `_setdata`)
+        let mech = ir.name.clone();
+        interp.register_fn(&format!("setdata_{}", ir.name), move |i, a| {
+            a.expect_count(0, 1)?;
+            let x = a.num_or(0, 0.5)?;
+            let (h, s) = cas(i)?;
+            let inst = model(&h)?.density_instance(s, x, t).map_err(merr)?;
+            let Some(inst) = inst else {
+                let name = model(&h)?.name(s).map_err(merr)?.to_string();
+                return Err(HocError::msg(format!(
+                    "{mech} mechanism not inserted in section {name}"
+                )));
+            };
+            h.setdata.borrow_mut().insert(t, inst);
+            Ok(Value::Num(0.0))
+        });
+    }
     for f in spec.functions {
         let name = format!("{}_{}", f.name, ir.name);
         interp.register_fn(&name, move |i, a| {
             let args = function_args(a, &f)?;
             let inst = if density {
-                match cas(i) {
-                    Ok((h, s)) => model(&h)?.density_instance(s, 0.5, t).map_err(merr)?,
-                    Err(_) => None,
+                // the instance `setdata_` chose, else the one in the middle
+                // of the accessed section
+                let h = host(i)?;
+                let chosen = h.setdata.borrow().get(&t).copied();
+                match chosen {
+                    Some(c) if model(&h)?.instance_type(c).is_ok() => Some(c),
+                    _ => match cas(i) {
+                        Ok((h, s)) => model(&h)?.density_instance(s, 0.5, t).map_err(merr)?,
+                        Err(_) => None,
+                    },
                 }
             } else {
                 None
@@ -424,7 +495,7 @@ fn point_class(
             Ok(Value::Num(r))
         });
     }
-    b
+    super::random::random_methods(b, &h.model, spec)
 }
 
 /// Reads a mechanism variable (the VM's `get` for numbers from

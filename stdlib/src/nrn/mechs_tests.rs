@@ -62,6 +62,7 @@ fn nal() -> (MechIr, KernelSet) {
             writes: vec![IonField::Current],
         }],
         pointers: vec![],
+        randoms: vec![],
         functions: vec![Function {
             name: "twice".into(),
             args: 1,
@@ -97,6 +98,7 @@ fn pp() -> (MechIr, KernelSet) {
         globals: vec![],
         ions: vec![],
         pointers: vec![],
+        randoms: vec![],
         functions: vec![],
         kernels: Kernels::default(),
         weights: 0,

@@ -10,20 +10,33 @@
 //! | `pt3d` | `pt3dadd` and the other 3-D point functions, `define_shape` |
 //! | `lists` | the `SectionList` and `SectionRef` classes |
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
+//! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
+//! | `netcon` | the `NetCon` class |
+//! | `random` | `NMODLRandom`, the RANDOM streams of point processes, `noiseFromRandom123` |
+//! | `savestate` | the `SaveState` class |
+//! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
+//! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
+mod cvode;
 mod host;
 mod lists;
+pub mod loader;
 pub mod mechs;
+mod netcon;
+mod playrec;
 pub(crate) mod point;
 mod pt3d;
+pub(crate) mod random;
 // NEURON 9 matches section names with std::regex (egrep), as StringFunctions
 // does; strfun's module is private, so it is included here too (TODO: make
 // it `pub(crate)` in strfun and use it from there).
 #[path = "../strfun/regex.rs"]
 #[allow(dead_code, clippy::duplicate_mod)]
 mod regex;
+mod savestate;
 mod sections;
 mod solver;
+mod vecstim;
 
 pub use host::NrnHost;
 
@@ -107,27 +120,19 @@ pub fn register(interp: &mut Interpreter) {
     lists::register(interp);
     solver::register(interp);
     mechs::register(interp);
-    // Point processes come with the NMODL compiler; until then the standard
-    // ones say so instead of being unknown names.
-    for name in [
-        "IClamp",
-        "SEClamp",
-        "VClamp",
-        "ExpSyn",
-        "Exp2Syn",
-        "AlphaSynapse",
-        "NetStim",
-    ] {
-        nerve_runtime::hoc::ClassBuilder::new(name, move |_, _| -> Result<(), HocError> {
-            Err(HocError::msg(format!(
-                "{name} is not available yet: nerve cannot load mechanisms until its NMODL compiler lands"
-            )))
-        })
-        .register(interp);
-    }
+    netcon::register(interp);
+    cvode::register(interp);
+    random::register(interp);
+    savestate::register(interp);
+    vecstim::register(interp).expect("VecStim registers in a new model");
+    playrec::vector_builder().register(interp);
+    loader::register(interp);
+    loader::load_standard(interp);
 }
 
 #[cfg(test)]
 mod mechs_tests;
+#[cfg(test)]
+mod random_tests;
 #[cfg(test)]
 mod tests;

@@ -32,7 +32,6 @@ impl Drop for PointProcess {
 
 /// The model instance of a point-process object, or `None` if `obj` is not a
 /// point process.
-#[allow(dead_code)] // for NetCon (events)
 pub(crate) fn point_instance(obj: &Object) -> Option<(MechTypeId, InstanceId)> {
     let p = obj.native::<PointProcess>().ok()?;
     Some((p.mech, p.instance?))

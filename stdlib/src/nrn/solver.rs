@@ -1,4 +1,5 @@
-//! `finitialize`, `fadvance`, `fcurrent`: the fixed-step solver of the model.
+//! `finitialize`, `fadvance`, `fcurrent`: the fixed-step solver of the model
+//! (the first two run events, play and record: see `playrec`).
 
 use super::{host, merr, model};
 use nerve_runtime::hoc::{Interpreter, Value};
@@ -8,14 +9,12 @@ pub fn register(interp: &mut Interpreter) {
     interp.register_fn("finitialize", |i, a| {
         a.expect_count(0, 1)?;
         let v = if a.is_empty() { None } else { Some(a.num(0)?) };
-        let h = host(i)?;
-        model(&h)?.finitialize(v).map_err(merr)?;
+        super::playrec::finitialize(i, v)?;
         Ok(Value::Num(1.0))
     });
     interp.register_fn("fadvance", |i, a| {
         a.expect_count(0, 0)?;
-        let h = host(i)?;
-        model(&h)?.fadvance().map_err(merr)?;
+        super::playrec::fadvance(i)?;
         Ok(Value::Num(1.0))
     });
     interp.register_fn("fcurrent", |i, a| {

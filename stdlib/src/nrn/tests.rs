@@ -70,7 +70,6 @@ fn template_sections_have_object_names() {
 #[test]
 fn insert_of_an_unknown_mechanism_is_a_clear_error() {
     assert!(err("create s\ns insert foo\n").contains("foo is not a MECHANISM"));
-    assert!(err("create s\nobjref c\ns c = new IClamp(0.5)\n").contains("not available yet"));
 }
 
 #[test]

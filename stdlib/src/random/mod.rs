@@ -47,7 +47,7 @@
 //! * Double-to-integer conversions reproduce NEURON's C casts on x86-64
 //!   (out-of-range values become the "integer indefinite").
 
-mod cconv;
+pub(crate) mod cconv;
 pub mod distributions;
 pub mod mcellran4;
 pub mod philox;

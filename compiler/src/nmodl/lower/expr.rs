@@ -242,8 +242,17 @@ impl Lowerer<'_> {
             _ => None,
         };
         if let Some(h) = host {
-            let args = args.iter().map(|a| self.expr(a)).collect();
-            return Expr::Host(h, args);
+            let mut a = vec![num(0.0)];
+            a.extend(args.iter().map(|a| self.expr(a)));
+            return Expr::Host(h, a);
+        }
+        if n.starts_with("random_") {
+            return self.random_call(name, args, span, &mut Vec::new());
+        }
+        if n == "at_time" {
+            // NEURON's at_time only matters to the variable-step method; with
+            // a fixed step it is always 0
+            return num(0.0);
         }
         if n == "at_time" && args.len() == 1 {
             // NEURON 9.0.2's fixed step (cvodestb.cpp): whether te falls in
@@ -271,6 +280,13 @@ impl Lowerer<'_> {
             return;
         };
         let n = name.name.as_str();
+        if n == "net_send" && args.len() == 2 {
+            // nocmodl writes the event time as the text `t + <delay>`
+            let at = self.t_plus(&args[0]);
+            let flag = self.expr(&args[1]);
+            out.push(Stmt::Host(HostFn::NetSendAt, vec![at, flag]));
+            return;
+        }
         let host = match n {
             "net_send" => Some(HostFn::NetSend),
             "net_event" => Some(HostFn::NetEvent),
@@ -300,8 +316,110 @@ impl Lowerer<'_> {
             out.push(Stmt::Call(f, args));
             return;
         }
+        if n.starts_with("random_") {
+            if let Expr::Host(h, a) = self.random_call(name, args, e.span, out) {
+                out.push(Stmt::Host(h, a));
+            }
+            return;
+        }
         if let Expr::Host(h, a) = self.call_expr(name, args, e.span) {
             out.push(Stmt::Host(h, a));
+        }
+    }
+
+    /// `t + d` as C parses nocmodl's text `t + <d>`: t joins the leftmost
+    /// term of d's top-level chain of `+` and `-` (whose operators C
+    /// associates to the left); a parenthesized d stays whole.
+    fn t_plus(&mut self, d: &ast::Expr) -> Expr {
+        match &d.kind {
+            ExprKind::Binary(op @ (ast::BinOp::Add | ast::BinOp::Sub), a, b) => {
+                let left = self.t_plus(a);
+                let right = self.expr(b);
+                let op = if matches!(op, ast::BinOp::Add) {
+                    BinOp::Add
+                } else {
+                    BinOp::Sub
+                };
+                bin(op, left, right)
+            }
+            _ => {
+                let x = self.expr(d);
+                bin(BinOp::Add, Expr::Load(Var::T), x)
+            }
+        }
+    }
+
+    /// NEURON 9's functions of a RANDOM variable (`random_negexp(r)`, ...):
+    /// host services on the instance's stream `k` (see [`HostFn`]). A
+    /// statement-only part (the first half of `random_setids`) goes to `out`.
+    fn random_call(
+        &mut self,
+        name: &Ident,
+        args: &[ast::Expr],
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Expr {
+        let n = name.name.as_str();
+        let k = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Name(r)) if self.randoms.contains_key(&r.name) => self.randoms[&r.name],
+            _ => {
+                self.error(
+                    span,
+                    format!("{n} takes a RANDOM variable as its first argument"),
+                );
+                return num(0.0);
+            }
+        };
+        let rest: Vec<Expr> = args[1..].iter().map(|a| self.expr(a)).collect();
+        let kk = num(k as f64);
+        let want = |me: &mut Self, counts: &[usize]| {
+            if !counts.contains(&rest.len()) {
+                me.error(span, format!("{n}: wrong number of arguments"));
+                false
+            } else {
+                true
+            }
+        };
+        match n {
+            "random_negexp" if want(self, &[0, 1]) => {
+                let mean = rest.first().cloned().unwrap_or(num(1.0));
+                Expr::Host(HostFn::Exprand, vec![kk, mean])
+            }
+            "random_uniform" | "random_dpick" if want(self, &[0, 2]) => {
+                let u = Expr::Host(HostFn::Uniform, vec![kk]);
+                match rest.as_slice() {
+                    [a, b] => bin(
+                        BinOp::Add,
+                        a.clone(),
+                        bin(BinOp::Mul, bin(BinOp::Sub, b.clone(), a.clone()), u),
+                    ),
+                    _ => u,
+                }
+            }
+            "random_normal" if want(self, &[0, 2]) => {
+                let (m, sd) = match rest.as_slice() {
+                    [m, sd] => (m.clone(), sd.clone()),
+                    _ => (num(0.0), num(1.0)),
+                };
+                Expr::Host(HostFn::Normrand, vec![kk, m, sd])
+            }
+            "random_ipick" if want(self, &[0]) => Expr::Host(HostFn::RandomIpick, vec![kk]),
+            "random_setseq" if want(self, &[1]) => {
+                Expr::Host(HostFn::RandomSetseq, vec![kk, rest[0].clone()])
+            }
+            "random_setids" if want(self, &[3]) => {
+                out.push(Stmt::Host(
+                    HostFn::RandomSetids12,
+                    vec![kk.clone(), rest[0].clone(), rest[1].clone()],
+                ));
+                Expr::Host(HostFn::RandomSetid3, vec![kk, rest[2].clone()])
+            }
+            "random_negexp" | "random_uniform" | "random_dpick" | "random_normal"
+            | "random_ipick" | "random_setseq" | "random_setids" => num(0.0),
+            _ => {
+                self.error(name.span, format!("{n} is not supported yet by nerve"));
+                num(0.0)
+            }
         }
     }
 

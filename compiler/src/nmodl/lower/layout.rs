@@ -250,16 +250,21 @@ impl Lowerer<'_> {
                         }
                     }
                 }
+                NeuronStmtKind::List(NameListKind::Random, names) => {
+                    for n in names {
+                        if !self.randoms.contains_key(&n.name) {
+                            self.randoms.insert(n.name.clone(), self.ir.randoms.len());
+                            self.ir.randoms.push(n.name.clone());
+                        }
+                    }
+                }
                 NeuronStmtKind::List(
-                    kind @ (NameListKind::BbcorePointer
-                    | NameListKind::External
-                    | NameListKind::Random),
+                    kind @ (NameListKind::BbcorePointer | NameListKind::External),
                     names,
                 ) if !names.is_empty() => {
                     let word = match kind {
                         NameListKind::BbcorePointer => "BBCOREPOINTER",
-                        NameListKind::External => "EXTERNAL",
-                        _ => "RANDOM",
+                        _ => "EXTERNAL",
                     };
                     self.error(
                         names[0].span,

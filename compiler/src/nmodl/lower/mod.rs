@@ -130,6 +130,8 @@ pub(crate) struct Lowerer<'a> {
     pub funcs: HashMap<String, usize>,
     /// POINTER variables: name → index into `ir.pointers`
     pub pointers: HashMap<String, usize>,
+    /// RANDOM variables: name → index into `ir.randoms`
+    pub randoms: HashMap<String, usize>,
     /// ion variables: name → (ion index, field)
     pub ion_vars: HashMap<String, (usize, IonField)>,
     /// currents in the order NEURON sums them
@@ -163,6 +165,7 @@ impl<'a> Lowerer<'a> {
                 globals: Vec::new(),
                 ions: Vec::new(),
                 pointers: Vec::new(),
+                randoms: Vec::new(),
                 functions: Vec::new(),
                 kernels: Kernels::default(),
                 weights: 0,
@@ -173,6 +176,7 @@ impl<'a> Lowerer<'a> {
             globals: HashMap::new(),
             funcs: HashMap::new(),
             pointers: HashMap::new(),
+            randoms: HashMap::new(),
             ion_vars: HashMap::new(),
             currents: Vec::new(),
             consts: HashMap::new(),

@@ -519,7 +519,7 @@ fn facsyn_net_receive() {
     assert_eq!(x.slot(&ir, "nev"), 1.0);
     assert!(close(w[1], 1.5));
     assert_eq!(w[2], 5.0);
-    assert_eq!(x.host_calls, vec![(HostFn::NetSend, vec![2.0, 1.0])]);
+    assert_eq!(x.host_calls, vec![(HostFn::NetSendAt, vec![7.0, 1.0])]);
     x.flag = 1.0;
     x.run(&ir, &ir.kernels.net_receive, &mut w);
     assert!(close(x.slot(&ir, "g"), 0.0125));
@@ -534,7 +534,8 @@ fn pacer_artificial_cell() {
     assert!(ir.kernels.cur.is_none() && ir.kernels.jacob.is_none());
     let mut x = Instance::new(&ir);
     x.run(&ir, &ir.kernels.init, &mut []);
-    assert_eq!(x.host_calls, vec![(HostFn::NetSend, vec![7.0, 1.0])]);
+    // net_send(7, 1) at t = 0: an event at t + 7
+    assert_eq!(x.host_calls, vec![(HostFn::NetSendAt, vec![7.0, 1.0])]);
     x.host_calls.clear();
     x.t = 7.0;
     x.flag = 1.0;
@@ -544,7 +545,7 @@ fn pacer_artificial_cell() {
         x.host_calls,
         vec![
             (HostFn::NetEvent, vec![7.0]),
-            (HostFn::NetSend, vec![7.0, 1.0])
+            (HostFn::NetSendAt, vec![14.0, 1.0])
         ]
     );
     x.host_calls.clear();

@@ -1,0 +1,176 @@
+//! Loop-invariant code motion for per-instance kernels: subexpressions that
+//! depend only on constants, `t`, `dt`, `celsius`, `secondorder` and GLOBALs
+//! (when the kernel cannot write GLOBALs) are computed once before the
+//! instance loop, into extra locals. NMODL code recomputes such things per
+//! instance (hh's `q10 = 3^((celsius - 6.3)/10)` inside `rates`), and
+//! Cranelift does not hoist calls or (at our opt level) arithmetic.
+//!
+//! The moved expressions have no effects and f64 arithmetic does not trap,
+//! so evaluating one once, even when the loop would only have evaluated it
+//! in an untaken branch, changes nothing but the time taken; the values are
+//! bit-identical.
+
+use crate::nmodl::ir::{Expr, Kernel, Stmt, Var};
+
+/// A kernel whose invariant subexpressions became `Local(k)` for
+/// `k >= kernel.locals` of the original, with what to compute first.
+pub(super) struct Hoisted {
+    /// the rewritten kernel (its `locals` count includes the new ones)
+    pub kernel: Kernel,
+    /// (local, expression) to evaluate before the loop, in order
+    pub prologue: Vec<(usize, Expr)>,
+}
+
+/// Moves the invariant subexpressions of `kernel` out of its loop.
+pub(super) fn hoist_invariants(kernel: &Kernel) -> Hoisted {
+    let mut h = Hoister {
+        globals_vary: kernel.body.iter().any(stmt_may_write_global),
+        next: kernel.locals,
+        prologue: Vec::new(),
+    };
+    let mut body = kernel.body.clone();
+    for s in &mut body {
+        h.stmt(s);
+    }
+    Hoisted {
+        kernel: Kernel {
+            locals: h.next,
+            body,
+        },
+        prologue: h.prologue,
+    }
+}
+
+struct Hoister {
+    /// GLOBALs may change during the loop (written, or a call may write them)
+    globals_vary: bool,
+    next: usize,
+    prologue: Vec<(usize, Expr)>,
+}
+
+fn stmt_may_write_global(s: &Stmt) -> bool {
+    match s {
+        Stmt::Assign(Var::Global(..), _) | Stmt::Call(..) => true,
+        Stmt::Assign(v, e) => var_calls(v) || expr_calls(e),
+        Stmt::If(c, t, e) => {
+            expr_calls(c)
+                || t.iter().any(stmt_may_write_global)
+                || e.iter().any(stmt_may_write_global)
+        }
+        Stmt::While(c, b) => expr_calls(c) || b.iter().any(stmt_may_write_global),
+        Stmt::Host(_, args) => args.iter().any(expr_calls),
+        Stmt::Return(e) => expr_calls(e),
+        Stmt::Solve { a, b, out } => {
+            out.iter()
+                .any(|v| matches!(v, Var::Global(..)) || var_calls(v))
+                || a.iter().chain(b).any(expr_calls)
+        }
+    }
+}
+
+fn var_calls(v: &Var) -> bool {
+    match v {
+        Var::Slot(_, Some(i)) | Var::Global(_, Some(i)) => expr_calls(i),
+        _ => false,
+    }
+}
+
+/// `e` calls a FUNCTION (which may write GLOBALs).
+fn expr_calls(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) => false,
+        Expr::Load(v) => var_calls(v),
+        Expr::Un(_, a) => expr_calls(a),
+        Expr::Bin(_, a, b) => expr_calls(a) || expr_calls(b),
+        Expr::Select(c, a, b) => expr_calls(c) || expr_calls(a) || expr_calls(b),
+        Expr::Math(_, args) | Expr::Host(_, args) => args.iter().any(expr_calls),
+        Expr::Call(..) => true,
+    }
+}
+
+impl Hoister {
+    fn invariant(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Num(_) => true,
+            Expr::Load(v) => match v {
+                Var::T | Var::Dt | Var::Celsius | Var::SecondOrder => true,
+                Var::Global(_, None) => !self.globals_vary,
+                // an index is in range only where the lowering evaluates it
+                Var::Global(_, Some(_)) => false,
+                _ => false,
+            },
+            Expr::Un(_, a) => self.invariant(a),
+            Expr::Bin(_, a, b) => self.invariant(a) && self.invariant(b),
+            Expr::Select(c, a, b) => self.invariant(c) && self.invariant(a) && self.invariant(b),
+            Expr::Math(_, args) => args.iter().all(|a| self.invariant(a)),
+            Expr::Call(..) | Expr::Host(..) => false,
+        }
+    }
+
+    fn stmt(&mut self, s: &mut Stmt) {
+        match s {
+            Stmt::Assign(v, e) => {
+                self.var(v);
+                self.expr(e);
+            }
+            Stmt::If(c, t, e) => {
+                self.expr(c);
+                t.iter_mut().for_each(|s| self.stmt(s));
+                e.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::While(c, b) => {
+                self.expr(c);
+                b.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::Call(_, args) | Stmt::Host(_, args) => args.iter_mut().for_each(|a| self.expr(a)),
+            Stmt::Return(e) => self.expr(e),
+            Stmt::Solve { a, b, out } => {
+                a.iter_mut().chain(b.iter_mut()).for_each(|e| self.expr(e));
+                out.iter_mut().for_each(|v| self.var(v));
+            }
+        }
+    }
+
+    fn var(&mut self, v: &mut Var) {
+        if let Var::Slot(_, Some(i)) | Var::Global(_, Some(i)) = v {
+            self.expr(i);
+        }
+    }
+
+    fn expr(&mut self, e: &mut Expr) {
+        let trivial = matches!(
+            e,
+            Expr::Num(_) | Expr::Load(Var::T | Var::Dt | Var::Celsius)
+        );
+        if !trivial && self.invariant(e) {
+            let k = match self.prologue.iter().find(|(_, p)| p == e) {
+                Some((k, _)) => *k,
+                None => {
+                    let k = self.next;
+                    self.next += 1;
+                    self.prologue.push((k, e.clone()));
+                    k
+                }
+            };
+            *e = Expr::Load(Var::Local(k));
+            return;
+        }
+        match e {
+            Expr::Num(_) => {}
+            Expr::Load(v) => self.var(v),
+            Expr::Un(_, a) => self.expr(a),
+            Expr::Bin(_, a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            Expr::Select(c, a, b) => {
+                self.expr(c);
+                self.expr(a);
+                self.expr(b);
+            }
+            Expr::Math(_, args) | Expr::Call(_, args) | Expr::Host(_, args) => {
+                args.iter_mut().for_each(|a| self.expr(a))
+            }
+        }
+    }
+}

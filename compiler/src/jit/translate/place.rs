@@ -1,0 +1,299 @@
+//! Where a variable lives, and loads and stores of it in each mode.
+use cranelift_codegen::ir::{types, InstBuilder, Value};
+use cranelift_frontend::Variable;
+
+use super::*;
+
+impl Translator<'_, '_> {
+    pub(super) fn check_per_instance(&self, what: &str) -> R<()> {
+        if self.per_instance {
+            Ok(())
+        } else {
+            self.err(format!("{what} used in a type-wide body (no instance)"))
+        }
+    }
+
+    /// The element `base + index` as one i64 per lane, clamped to
+    /// `[0, len)` in the vector modes (where untaken branches run too).
+    pub(super) fn element(
+        &mut self,
+        base: usize,
+        index: &Option<Box<Expr>>,
+        len: usize,
+    ) -> R<Vec<Value>> {
+        let Some(index) = index else {
+            let c = self.b.ins().iconst(types::I64, base as i64);
+            return Ok(vec![c]);
+        };
+        let x = self.expr(index)?;
+        let mut out = Vec::new();
+        for l in 0..self.lanes() {
+            let xl = self.lane(x, l);
+            let t = self.b.ins().fcvt_to_sint_sat(types::I64, xl);
+            let mut e = self.b.ins().iadd_imm_u(t, base as i64);
+            if self.mode != Mode::Scalar {
+                let zero = self.b.ins().iconst(types::I64, 0);
+                let last = self
+                    .b
+                    .ins()
+                    .iconst(types::I64, len.saturating_sub(1) as i64);
+                e = self.b.ins().smax(e, zero);
+                e = self.b.ins().smin(e, last);
+            }
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    pub(super) fn place(&mut self, var: &Var) -> R<Option<Place>> {
+        let ir = self.env.ir;
+        Ok(Some(match var {
+            Var::Slot(k, index) => {
+                self.check_per_instance("a RANGE variable")?;
+                let len = ir.slot_count();
+                if *k >= len {
+                    return self.err(format!("slot {k} out of range (the mechanism has {len})"));
+                }
+                if index.is_none() {
+                    let off = self.slot_off(*k);
+                    let row = self.row();
+                    let a = self.b.ins().iadd(row, off);
+                    if self.mode == Mode::Pair {
+                        Place::Contig(a)
+                    } else {
+                        Place::Uniform(a)
+                    }
+                } else {
+                    let es = self.element(*k, index, len)?;
+                    let s8 = self.stride8();
+                    let row = self.row();
+                    let mut addrs = Vec::new();
+                    for (l, e) in es.into_iter().enumerate() {
+                        let off = self.b.ins().imul(e, s8);
+                        let mut a = self.b.ins().iadd(row, off);
+                        if l == 1 {
+                            a = self.b.ins().iadd_imm_u(a, 8);
+                        }
+                        addrs.push(a);
+                    }
+                    self.place_of(addrs)
+                }
+            }
+            Var::Global(k, index) => {
+                let len = ir.global_count();
+                if *k >= len {
+                    return self.err(format!("global {k} out of range (the mechanism has {len})"));
+                }
+                let g = self.view_field(VIEW_GLOBALS, types::I64);
+                let es = self.element(*k, index, len)?;
+                let mut addrs = Vec::new();
+                for e in es {
+                    let off = self.b.ins().ishl_imm_u(e, 3);
+                    addrs.push(self.b.ins().iadd(g, off));
+                }
+                self.place_of(addrs)
+            }
+            Var::Node(n) => {
+                self.check_per_instance("a node variable")?;
+                if ir.kind == MechKind::Artificial {
+                    return self.err("an ARTIFICIAL_CELL has no node");
+                }
+                let field = match n {
+                    NodeVar::V => VIEW_V,
+                    NodeVar::Rhs => VIEW_RHS,
+                    NodeVar::D => VIEW_D,
+                    NodeVar::Area => VIEW_AREA,
+                    NodeVar::Diam => VIEW_DIAM,
+                };
+                let base = self.view_field(field, types::I64);
+                let mut addrs = Vec::new();
+                for l in 0..self.lanes() {
+                    let off = self.node_off(l);
+                    addrs.push(self.b.ins().iadd(base, off));
+                }
+                self.place_of(addrs)
+            }
+            Var::Ion(j, f) => {
+                self.check_per_instance("an ion variable")?;
+                if *j >= ir.ions.len() {
+                    return self.err(format!(
+                        "ion {j} out of range (the mechanism uses {})",
+                        ir.ions.len()
+                    ));
+                }
+                let field = match f {
+                    IonField::Erev => ION_FIELD_EREV,
+                    IonField::ConcIn => ION_FIELD_CONC_IN,
+                    IonField::ConcOut => ION_FIELD_CONC_OUT,
+                    IonField::Current => ION_FIELD_CURRENT,
+                    IonField::DCurrentDv => ION_FIELD_DCURRENT_DV,
+                };
+                let foff = self.ion_field_off(*j, field);
+                let mut addrs = Vec::new();
+                for l in 0..self.lanes() {
+                    let row = self.ion_row(*j, l);
+                    addrs.push(self.b.ins().iadd(row, foff));
+                }
+                self.place_of(addrs)
+            }
+            Var::Arg(k) => match &self.args {
+                Args::Weights(w) => {
+                    let w = *w;
+                    if *k >= ir.weights {
+                        return self.err(format!(
+                            "NET_RECEIVE argument {k} out of range ({} weights)",
+                            ir.weights
+                        ));
+                    }
+                    Place::Uniform(self.b.ins().iadd_imm_u(w, 8 * *k as i64))
+                }
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        }))
+    }
+
+    pub(super) fn place_of(&mut self, addrs: Vec<Value>) -> Place {
+        if addrs.len() == 2 {
+            Place::Lanes(addrs[0], addrs[1])
+        } else {
+            Place::Uniform(addrs[0])
+        }
+    }
+
+    pub(super) fn load_place(&mut self, p: Place) -> Value {
+        match p {
+            Place::Uniform(a) => {
+                let x = self.b.ins().load(types::F64, trusted(), a, 0);
+                self.splat(x)
+            }
+            Place::Contig(a) => self.b.ins().load(types::F64X2, vector_flags(), a, 0),
+            Place::Lanes(a0, a1) => {
+                let x0 = self.b.ins().load(types::F64, trusted(), a0, 0);
+                let x1 = self.b.ins().load(types::F64, trusted(), a1, 0);
+                self.of_lanes(&[x0, x1])
+            }
+        }
+    }
+
+    pub(super) fn store_place(&mut self, p: Place, v: Value) {
+        match p {
+            Place::Uniform(a) => {
+                // a Global written by both lanes keeps the last instance's value
+                let lane = if self.mode == Mode::Pair { 1 } else { 0 };
+                let x = self.lane(v, lane);
+                self.b.ins().store(trusted(), x, a, 0);
+            }
+            Place::Contig(a) => {
+                self.b.ins().store(vector_flags(), v, a, 0);
+            }
+            Place::Lanes(a0, a1) => {
+                let x0 = self.lane(v, 0);
+                let x1 = self.lane(v, 1);
+                self.b.ins().store(trusted(), x0, a0, 0);
+                self.b.ins().store(trusted(), x1, a1, 0);
+            }
+        }
+    }
+
+    pub(super) fn local(&self, k: usize) -> R<Variable> {
+        match self.locals.get(k) {
+            Some(v) => Ok(*v),
+            None => self.err(format!(
+                "local {k} out of range ({} declared)",
+                self.locals.len()
+            )),
+        }
+    }
+
+    pub(super) fn load_var(&mut self, var: &Var) -> R<Value> {
+        if let Some(p) = self.place(var)? {
+            return Ok(self.load_place(p));
+        }
+        Ok(match var {
+            Var::Local(k) => {
+                let v = self.local(*k)?;
+                self.b.use_var(v)
+            }
+            Var::Arg(k) => match &self.args {
+                Args::Vars(vs) => match vs.get(*k) {
+                    Some(v) => {
+                        let v = *v;
+                        self.b.use_var(v)
+                    }
+                    None => return self.err(format!("argument {k} out of range")),
+                },
+                _ => return self.err("an argument used outside a FUNCTION or NET_RECEIVE"),
+            },
+            Var::T => {
+                let x = self.view_field(VIEW_T, types::F64);
+                self.splat(x)
+            }
+            Var::Dt => {
+                let x = self.view_field(VIEW_DT, types::F64);
+                self.splat(x)
+            }
+            Var::Celsius => {
+                let x = self.view_field(VIEW_CELSIUS, types::F64);
+                self.splat(x)
+            }
+            Var::SecondOrder => {
+                let i = self.view_field(VIEW_SECONDORDER, types::I32);
+                let x = self.b.ins().fcvt_from_sint(types::F64, i);
+                self.splat(x)
+            }
+            Var::Flag => match self.flag {
+                Some(f) => self.splat(f),
+                None => return self.err("`flag` used outside NET_RECEIVE"),
+            },
+            Var::Pointer(_) => {
+                return self.err("POINTER variables are not supported by the JIT yet")
+            }
+            Var::Slot(..) | Var::Global(..) | Var::Node(_) | Var::Ion(..) => unreachable!(),
+        })
+    }
+
+    pub(super) fn store_var(&mut self, var: &Var, v: Value) -> R<()> {
+        match var {
+            Var::Node(NodeVar::V | NodeVar::Area | NodeVar::Diam)
+            | Var::T
+            | Var::Dt
+            | Var::Celsius
+            | Var::SecondOrder
+            | Var::Flag => return self.err(format!("assignment to read-only {var:?}")),
+            _ => {}
+        }
+        let v = if let Some(m) = self.mask {
+            let old = self.load_var(var)?;
+            let m = self.b.ins().bitcast(self.ty, le(), m);
+            self.b.ins().bitselect(m, v, old)
+        } else {
+            v
+        };
+        if let Some(p) = self.place(var)? {
+            self.store_place(p, v);
+            return Ok(());
+        }
+        match var {
+            Var::Local(k) => {
+                let var = self.local(*k)?;
+                self.b.def_var(var, v);
+            }
+            Var::Arg(k) => match &self.args {
+                Args::Vars(vs) => match vs.get(*k) {
+                    Some(var) => {
+                        let var = *var;
+                        self.b.def_var(var, v);
+                    }
+                    None => return self.err(format!("argument {k} out of range")),
+                },
+                _ => return self.err("an argument used outside a FUNCTION or NET_RECEIVE"),
+            },
+            Var::Pointer(_) => {
+                return self.err("POINTER variables are not supported by the JIT yet")
+            }
+            _ => unreachable!(),
+        }
+        Ok(())
+    }
+}
