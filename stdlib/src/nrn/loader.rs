@@ -58,6 +58,24 @@ pub const STANDARD: &[(&str, &str)] = &[
 /// rendered with file, line, column and caret.
 pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
     let ir = nerve_compiler::nmodl::compile_source(file)?;
+    if !ir.kernels.before_after.is_empty() {
+        return Err(format!(
+            "{}: mechanism {}: BEFORE/AFTER blocks are not supported by nerve's solver yet",
+            file.name, ir.name
+        ));
+    }
+    if !ir.pointers.is_empty() {
+        return Err(format!(
+            "{}: mechanism {}: POINTER variables ({}) are not supported by nerve's solver yet",
+            file.name,
+            ir.name,
+            ir.pointers
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let compiled = jit::compile(&ir).map_err(|e| format!("{}: {e}", file.name))?;
     let ks = kernel_set(&ir, compiled);
     Ok((ir, ks))

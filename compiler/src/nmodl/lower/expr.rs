@@ -249,11 +249,6 @@ impl Lowerer<'_> {
         if n.starts_with("random_") {
             return self.random_call(name, args, span, &mut Vec::new());
         }
-        if n == "at_time" {
-            // NEURON's at_time only matters to the variable-step method; with
-            // a fixed step it is always 0
-            return num(0.0);
-        }
         if n == "at_time" && args.len() == 1 {
             // NEURON 9.0.2's fixed step (cvodestb.cpp): whether te falls in
             // the step just taken, (t - dt, t], shifted by 1e-11
