@@ -76,7 +76,14 @@ pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
                 .join(", ")
         ));
     }
-    let compiled = jit::compile(&ir).map_err(|e| format!("{}: {e}", file.name))?;
+    let compiled = jit::compile_with(
+        &ir,
+        jit::JitOptions {
+            vectorize: true,
+            inline_exp: false,
+        },
+    )
+    .map_err(|e| format!("{}: {e}", file.name))?;
     let ks = kernel_set(&ir, compiled);
     Ok((ir, ks))
 }
