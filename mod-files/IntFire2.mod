@@ -17,7 +17,7 @@ analytically: with b = i0 taus/(taus - taum),
 so the cell keeps one self event pending at the predicted firing time
 (firetime(), found by a safeguarded Newton iteration, newton1), moved
 whenever an input changes the trajectory. M() and I() are the analytic
-values at the current time.
+values at the current time (I() is the total current, ib plus i).
 ENDCOMMENT
 
 NEURON {
@@ -55,14 +55,15 @@ FUNCTION M() {
 }
 
 FUNCTION I() {
-    I = i*exp(-(t - t0)/taus)
+    : the total current: bias plus synaptic (as NEURON's IntFire2 reports it)
+    I = ib + i*exp(-(t - t0)/taus)
 }
 
 PROCEDURE newstates() {
     : bring m and i from t0 up to t
     LOCAL mt
     mt = M()
-    i = I()
+    i = i*exp(-(t - t0)/taus)
     m = mt
     t0 = t
 }
