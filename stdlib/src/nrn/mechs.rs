@@ -483,6 +483,23 @@ fn point_class(
             let located = model(&h)?.point_process_location(inst).is_ok();
             Ok(Value::Num(if located { 1.0 } else { 0.0 }))
         });
+    if ir.name == "APCount" {
+        let slot = |n: &str| {
+            ir.slots
+                .iter()
+                .position(|s| s.name == n)
+                .map(|k| ir.slot_offset(k))
+        };
+        if let (Some(n_slot), Some(time_slot)) = (slot("n"), slot("time")) {
+            b = b.method("record", move |i, o, a| {
+                a.expect_count(1, 1)?;
+                let inst = instance_of(o)?;
+                let data = crate::vector::vector_data(&a.object(0)?)?;
+                super::apcount::record(i, inst, n_slot, time_slot, data)?;
+                Ok(Value::Num(0.0))
+            });
+        }
+    }
     for f in &spec.functions {
         let f = f.clone();
         b = b.method(&f.name.clone(), move |i, o, a| {

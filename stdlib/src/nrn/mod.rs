@@ -17,6 +17,7 @@
 //! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
+mod apcount;
 mod cvode;
 mod host;
 mod lists;

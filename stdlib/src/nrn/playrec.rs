@@ -593,6 +593,7 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
         m.init_currents(&mut Hooks(s)).map_err(merr)?;
     }
     deliver(interp, t)?;
+    super::apcount::after_init(interp);
     fihexec(interp, 2)
 }
 
@@ -614,7 +615,8 @@ pub(crate) fn fadvance(interp: &mut Interpreter) -> Result<(), HocError> {
     };
     deliver(interp, t)?;
     let r = model(&h)?.step_end().map_err(merr);
-    r
+    r?;
+    super::apcount::after_step(interp)
 }
 
 /// Posts a HOC callback (`cvode.event(t, "stmt")`; `None`: an event that
