@@ -4,7 +4,7 @@
 //! compiled by the JIT, then installed (see [`super::mechs`]).
 
 use super::mechs::{install, KernelSet};
-use super::{host, merr, model};
+use super::{host, model};
 use nerve_compiler::diagnostics::SourceFile;
 use nerve_compiler::jit;
 use nerve_compiler::nmodl::ir::MechIr;
@@ -129,15 +129,12 @@ pub fn load_source(interp: &mut Interpreter, name: &str, text: &str) -> Result<(
     let file = SourceFile::new(name, text);
     let (ir, ks) = compile(&file).map_err(HocError::msg)?;
     let h = host(interp)?;
-    if model(&h)?.mechanism_type(&ir.name).is_some() {
-        return Err(HocError::msg(format!(
-            "{name}: mechanism {} is already loaded (nerve cannot replace a loaded mechanism yet)",
-            ir.name
-        )));
+    let existing = model(&h)?.mechanism_type(&ir.name);
+    match existing {
+        Some(t) => super::mechs::reinstall(interp, t, &ir, ks)
+            .map_err(|e| HocError::msg(format!("{name}: {}", e.message))),
+        None => install(interp, &ir, ks).map(|_| ()),
     }
-    install(interp, &ir, ks)?;
-    let _ = merr;
-    Ok(())
 }
 
 /// Loads the standard mechanisms. One that fails to compile (a bug of

@@ -321,12 +321,71 @@ fn declare_functions(interp: &mut Interpreter, h: &Rc<NrnHost>, t: MechTypeId, i
                 None
             };
             let h = host(i)?;
-            let r = model(&h)?
-                .call_function(t, inst, f.kernel, &args)
-                .map_err(merr)?;
+            let k = current_kernel(&h, t, &f)?;
+            let r = model(&h)?.call_function(t, inst, k, &args).map_err(merr)?;
             Ok(Value::Num(r))
         });
     }
+}
+
+/// The kernel a FUNCTION has now (a reloaded `.mod` replaces it).
+fn current_kernel(
+    h: &NrnHost,
+    t: MechTypeId,
+    f: &FunctionSpec,
+) -> Result<FunctionKernel, HocError> {
+    let m = model(h)?;
+    let spec = m.mechanism_spec(t).map_err(merr)?;
+    Ok(spec
+        .functions
+        .iter()
+        .find(|g| g.name == f.name)
+        .map(|g| g.kernel)
+        .unwrap_or(f.kernel))
+}
+
+/// Loads a new version of an installed mechanism: when its variables,
+/// globals, ions and kind are unchanged, its kernels and functions are
+/// replaced and live instances keep their values; otherwise a clear error.
+pub fn reinstall(
+    interp: &mut Interpreter,
+    t: MechTypeId,
+    ir: &MechIr,
+    ks: KernelSet,
+) -> Result<(), HocError> {
+    let h = host(interp)?;
+    let new = spec_of(ir, &ks);
+    {
+        let mut m = model(&h)?;
+        let old = m.mechanism_spec(t).map_err(merr)?;
+        let fields = |s: &MechanismSpec| {
+            s.fields
+                .iter()
+                .map(|f| (f.name.clone(), f.size))
+                .collect::<Vec<_>>()
+        };
+        let globals = |s: &MechanismSpec| s.globals.iter().map(|g| g.0.clone()).collect::<Vec<_>>();
+        let same = old.kind == new.kind
+            && fields(old) == fields(&new)
+            && globals(old) == globals(&new)
+            && old.ions == new.ions
+            && old.weights == new.weights
+            && old.randoms == new.randoms
+            && old.functions.len() == new.functions.len();
+        if !same {
+            return Err(HocError::msg(format!(
+                "cannot reload {}: its variables, ions or functions changed, so the live                  instances cannot be carried over (start a new session to use the new version)",
+                ir.name
+            )));
+        }
+        // SAFETY: as for `install`: JIT kernels keep to the ABI contract, and
+        // the layout they were compiled for is the one checked equal above.
+        unsafe { m.replace_kernels(t, new.kernels, new.functions, new.thread_safe) }
+            .map_err(merr)?;
+    }
+    // the old code stays alive: HOC objects made before may still hold it
+    h.code.borrow_mut().push(ks.keep);
+    Ok(())
 }
 
 fn function_args(a: &nerve_runtime::hoc::Args, f: &FunctionSpec) -> Result<Vec<f64>, HocError> {
@@ -506,8 +565,9 @@ fn point_class(
             let inst = instance_of(o)?;
             let args = function_args(a, &f)?;
             let h = host(i)?;
+            let k = current_kernel(&h, t, &f)?;
             let r = model(&h)?
-                .call_function(t, Some(inst), f.kernel, &args)
+                .call_function(t, Some(inst), k, &args)
                 .map_err(merr)?;
             Ok(Value::Num(r))
         });

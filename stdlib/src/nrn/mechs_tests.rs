@@ -151,3 +151,30 @@ fn point_processes_are_objects() {
     );
     assert_eq!(o, "Pp[0] 0.5 \n2 1 0.5 soma\n0 \n");
 }
+
+#[test]
+fn reloading_a_mod_replaces_its_kernels_or_refuses_clearly() {
+    use super::loader::load_source;
+    let (mut i, buf) = interp();
+    let v1 = "NEURON { SUFFIX lk NONSPECIFIC_CURRENT i RANGE g }\n\
+              PARAMETER { g = 0.001 }\nASSIGNED { v i }\nBREAKPOINT { i = g*(v + 70) }\n";
+    let v2 = v1.replace("g*(v + 70)", "2*g*(v + 70)");
+    let v3 = v1
+        .replace("RANGE g }", "RANGE g, e }")
+        .replace("g = 0.001 }", "g = 0.001 e = -70 }");
+    load_source(&mut i, "lk.mod", v1).unwrap();
+    i.run_source(
+        "t",
+        "create s\ns insert lk\ns.g_lk = 0.002\n{finitialize(-60)}\nprint s.i_lk\n",
+    )
+    .unwrap();
+    load_source(&mut i, "lk.mod", &v2).unwrap();
+    // the instance keeps g = 0.002; the new kernel doubles the current
+    i.run_source("t", "{finitialize(-60)}\nprint s.g_lk, s.i_lk\n")
+        .unwrap();
+    let e = load_source(&mut i, "lk.mod", &v3).unwrap_err();
+    assert!(e.message.contains("cannot reload lk"), "{}", e.message);
+    i.flush();
+    let out = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    assert_eq!(out, "0.02 \n0.002 0.04 \n");
+}
