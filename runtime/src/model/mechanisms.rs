@@ -467,6 +467,7 @@ impl Model {
             }
             VarRef::Pointer(i, k) => match self.set_target(i, k)? {
                 PointerTarget::Var(r) => self.get(r),
+                PointerTarget::Global(t, index) => Ok(self.globals(t)?[index]),
                 PointerTarget::External(p) => Ok(p.get()),
             },
         }
@@ -496,6 +497,7 @@ impl Model {
             }
             VarRef::Pointer(i, k) => match self.set_target(i, k)? {
                 PointerTarget::Var(r) => self.set(r, x),
+                PointerTarget::Global(t, index) => self.set_global(t, index, x),
                 PointerTarget::External(p) => {
                     p.set(x);
                     Ok(())

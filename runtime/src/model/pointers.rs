@@ -15,7 +15,7 @@
 //! null.
 
 use super::store::LOOSE;
-use super::{InstanceId, Model, ModelError, NodeField, Result, VarRef};
+use super::{InstanceId, MechTypeId, Model, ModelError, NodeField, Result, VarRef};
 use crate::mechanism::MechanismKind;
 
 /// What a POINTER refers to.
@@ -24,6 +24,8 @@ pub enum PointerTarget {
     /// a model variable (never a [`VarRef::Pointer`]: `setpointer` to a
     /// POINTER takes that POINTER's target)
     Var(VarRef),
+    /// GLOBAL `index` of a mechanism type
+    Global(MechTypeId, usize),
     /// a double outside the model (a HOC variable)
     External(ExternalDouble),
 }
@@ -104,6 +106,15 @@ impl Model {
                 self.get(r)?;
                 PointerTarget::Var(r)
             }
+            PointerTarget::Global(t, index) => {
+                if self.globals(t)?.len() <= index {
+                    return Err(ModelError::UnknownField {
+                        mechanism: self.mechanism_spec(t)?.name.clone(),
+                        field: index.to_string(),
+                    });
+                }
+                PointerTarget::Global(t, index)
+            }
             t => t,
         };
         let extra = self.block_mut(loc.block).mechs[mech]
@@ -160,6 +171,10 @@ impl Model {
         };
         match t {
             PointerTarget::External(p) => Ok(p.0),
+            PointerTarget::Global(t, index) => {
+                let g = &mut self.mech_types[t.0 as usize].globals;
+                Ok(g[index..].as_mut_ptr())
+            }
             PointerTarget::Var(r) => match r {
                 VarRef::V(n) => node(self, n, NodeField::V),
                 VarRef::Diam(n) => node(self, n, NodeField::Diam),

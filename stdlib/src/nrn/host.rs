@@ -463,7 +463,8 @@ impl SectionHost for NrnHost {
         let to = match source {
             Ptr::Handle(h) => match model_target(&**h) {
                 Some(PtrTarget::Var(r)) => PointerTarget::Var(r),
-                Some(_) => return unsupported("t, dt, celsius, a GLOBAL or L, nseg, Ra"),
+                Some(PtrTarget::MechGlobal(t, index)) => PointerTarget::Global(t, index),
+                Some(_) => return unsupported("t, dt, celsius or L, nseg, Ra"),
                 None => return unsupported("this variable"),
             },
             Ptr::Cell(c) => {
