@@ -4,17 +4,28 @@
 
 use std::process::{Command, Stdio};
 
-#[test]
-fn ring_network_matches_neuron() {
+/// Runs `examples/NAME.hoc` from the repository root and compares its
+/// output with `tests/examples/NAME.out`.
+fn check(name: &str) {
     let root = env!("CARGO_MANIFEST_DIR");
     let o = Command::new(env!("CARGO_BIN_EXE_nerve"))
-        .arg("examples/ring_network.hoc")
+        .arg(format!("examples/{name}.hoc"))
         .current_dir(root)
         .stdin(Stdio::null())
         .output()
         .expect("run nerve");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let want = std::fs::read_to_string(format!("{root}/tests/examples/ring_network.out"))
+    let want = std::fs::read_to_string(format!("{root}/tests/examples/{name}.out"))
         .expect("expected output");
     assert_eq!(String::from_utf8_lossy(&o.stdout), want);
+}
+
+#[test]
+fn ring_network_matches_neuron() {
+    check("ring_network");
+}
+
+#[test]
+fn gap_junction_matches_neuron() {
+    check("gap_junction");
 }

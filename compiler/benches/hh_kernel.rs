@@ -34,6 +34,7 @@ struct View {
     diam: *const f64,
     host: *mut c_void,
     host_call: *const c_void,
+    pointers: *const *mut f64,
 }
 
 #[repr(C)]
@@ -116,6 +117,7 @@ impl Cells {
             diam: std::ptr::null(),
             host: std::ptr::null_mut(),
             host_call: std::ptr::null(),
+            pointers: std::ptr::null(),
         };
         unsafe { k(&view as *const View as *const c_void) };
     }

@@ -49,6 +49,11 @@ fn mechanism_view_offsets_match_the_jit() {
             offset_of!(MechanismView, host_call),
             VIEW_HOST_CALL,
         ),
+        (
+            "pointers",
+            offset_of!(MechanismView, pointers),
+            VIEW_POINTERS,
+        ),
     ];
     for (name, real, mirrored) in fields {
         assert_eq!(real, mirrored as usize, "MechanismView::{name}");

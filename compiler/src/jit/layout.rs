@@ -46,8 +46,10 @@ pub const VIEW_DIAM: i32 = 128;
 pub const VIEW_HOST: i32 = 136;
 /// `MechanismView::host_call` (Option<HostCall>, a nullable function pointer)
 pub const VIEW_HOST_CALL: i32 = 144;
+/// `MechanismView::pointers` (*const *mut f64)
+pub const VIEW_POINTERS: i32 = 152;
 /// `size_of::<MechanismView>()`
-pub const VIEW_SIZE: usize = 152;
+pub const VIEW_SIZE: usize = 160;
 
 /// `IonView::data` (*mut f64)
 pub const ION_DATA: i32 = 0;

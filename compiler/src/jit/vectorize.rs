@@ -1,7 +1,10 @@
 //! Which kernels may run two instances at a time (f64x2). A body qualifies
 //! when it is straight-line after if-conversion: assignments and `If`s of
 //! assignments, no loops, calls, runtime services, returns or solves, and no
-//! writes that two instances could share (GLOBALs, NET_RECEIVE weights).
+//! writes that two instances could share (GLOBALs, NET_RECEIVE weights), and
+//! no POINTER variables (their targets may be shared by instances, or be
+//! another instance's data, so only the scalar order of reads and writes is
+//! NEURON's).
 //! Only density mechanisms qualify: their instances have distinct nodes and
 //! distinct ion instances, so lane-wise read-modify-write of `rhs`, `d` and
 //! ion currents is exact; point processes may share a node.
@@ -33,7 +36,7 @@ fn writable(var: &Var) -> bool {
 fn var_ok(var: &Var) -> bool {
     match var {
         Var::Slot(_, Some(i)) | Var::Global(_, Some(i)) => expr_ok(i),
-        Var::Arg(_) | Var::Flag => false,
+        Var::Arg(_) | Var::Flag | Var::Pointer(_) => false,
         _ => true,
     }
 }

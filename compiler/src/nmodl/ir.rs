@@ -116,9 +116,11 @@ pub struct IonDecl {
 /// (in the order of [`MechIr::pointers`]) that kernels read and write
 /// through ([`Var::Pointer`]); it must keep them valid while the model's
 /// storage moves (as NEURON re-points them after a reallocation), refuse to
-/// run (NEURON: "... POINTER not set") any kernel of an instance whose
-/// pointer was never set, and make `pp.name` in HOC read and write the
-/// target. A pointer is never used by the type-wide `table` kernel.
+/// run any kernel of an instance whose pointer was never set (NEURON
+/// dereferences null and crashes), and make `pp.name` in HOC read and write
+/// the target. A pointer is never used by the type-wide `table` kernel.
+/// (The mechanism ABI's `MechanismView::pointers` table; the JIT keeps
+/// kernels that use pointers scalar.)
 #[derive(Debug, Clone, PartialEq)]
 pub struct PointerDecl {
     /// name without the suffix (`pre`, `vpre`)

@@ -177,6 +177,15 @@ pub enum St {
     Define(VarRef, Rc<ProcDef>),
     /// A section statement.
     Sec(Box<SecSt>),
+    /// `setpointer target, source`: the POINTER variable `target` refers
+    /// to `source` from now on; `not_pointer` is the error when `target`
+    /// is not a POINTER.
+    Setpointer {
+        target: Lv,
+        source: Lv,
+        not_pointer: Rc<str>,
+        span: Span,
+    },
     Empty,
 }
 

@@ -353,11 +353,26 @@ impl Interpreter {
             | StmtKind::Forall(_)
             | StmtKind::Forsec { .. }
             | StmtKind::Ifsec { .. } => St::Sec(Box::new(self.compile_sec_stmt(scope, s)?)),
-            StmtKind::Setpointer { .. } => return Err(self.err_at(
-                scope,
-                span,
-                "setpointer needs mechanisms with POINTER variables, which nerve does not have yet",
-            )),
+            StmtKind::Setpointer { target, source } => {
+                let not_pointer: Rc<str> = match &target.kind {
+                    ExprKind::Member { .. } => "not a point process pointer".into(),
+                    ExprKind::Name { name, .. }
+                    | ExprKind::Call { name, .. }
+                    | ExprKind::SecVar { name, .. } => {
+                        format!("{} not a model variable POINTER", name.name).into()
+                    }
+                    _ => "not a model variable POINTER".into(),
+                };
+                if !is_variable(source) {
+                    return Err(self.err_at(scope, source.span, "syntax error"));
+                }
+                St::Setpointer {
+                    target: self.compile_lvalue(scope, target)?,
+                    source: self.compile_lvalue(scope, source)?,
+                    not_pointer,
+                    span,
+                }
+            }
             StmtKind::Empty => St::Empty,
         })
     }
@@ -600,5 +615,14 @@ impl Interpreter {
                 Ex::Assign(*op, Box::new(lv), Box::new(value), span)
             }
         })
+    }
+}
+
+/// Whether `e` names a variable (what `setpointer` can point at).
+fn is_variable(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name { .. } | ExprKind::SecVar { .. } | ExprKind::Member { .. } => true,
+        ExprKind::Call { args, .. } => args.len() == 1,
+        _ => false,
     }
 }

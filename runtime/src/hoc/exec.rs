@@ -253,6 +253,21 @@ impl Interpreter {
                 Ok(Flow::Return(v))
             }
             St::Stop => Err(HocError::new(ErrorKind::Stop, "stop")),
+            St::Setpointer {
+                target,
+                source,
+                not_pointer,
+                span,
+            } => {
+                let t = self.address_of(target).map_err(|e| self.here(e, *span))?;
+                let s = self.address_of(source).map_err(|e| self.here(e, *span))?;
+                let host = self.section_host().map_err(|e| self.here(e, *span))?;
+                if host.set_pointer(&t, &s).map_err(|e| self.here(e, *span))? {
+                    Ok(Flow::Normal)
+                } else {
+                    Err(self.here(HocError::msg(&**not_pointer), *span))
+                }
+            }
             St::IterStmt(span) => {
                 let Some(ctx) = self.frames[self.cur].iter.clone() else {
                     return Err(self.here(

@@ -10,7 +10,7 @@
 //! section in creation order is the currently accessed section.
 
 use super::error::HocError;
-use super::value::{DoubleHandle, Obj};
+use super::value::{DoubleHandle, Obj, Ptr};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -133,4 +133,12 @@ pub trait SectionHost {
     ) -> Option<Result<SecHandle, HocError>>;
     /// Whether a section's name matches a `forsec`/`ifsec` pattern.
     fn name_matches(&self, pattern: &str, s: SecHandle) -> Result<bool, HocError>;
+    /// `setpointer target, source`: makes the POINTER variable `target`
+    /// (a pointer made by [`SectionHost::pointer`] or a point-process
+    /// property) refer to `source`. `Ok(false)` when `target` is not a
+    /// POINTER variable.
+    fn set_pointer(&self, target: &Ptr, source: &Ptr) -> Result<bool, HocError> {
+        let _ = (target, source);
+        Err(HocError::msg("setpointer: no model to set pointers in"))
+    }
 }

@@ -103,6 +103,13 @@ pub struct MechanismView {
     /// Returns the service's value (0 for the event services and the
     /// setters; NaN for a random service without a stream)
     pub host_call: Option<HostCall>,
+    /// the targets of the type's POINTER variables: pointer `k` of instance
+    /// `i` is `pointers[k * stride + i]`, a double owned elsewhere (a node's
+    /// v, another mechanism's field, a HOC variable) that kernels read and
+    /// write; never null for an instance the view covers (the runtime
+    /// refuses to run kernels of an instance whose pointer is unset). Null
+    /// when the type has no POINTER variables.
+    pub pointers: *const *mut f64,
 }
 
 /// The runtime's services a kernel may call (see [`MechanismView::host_call`]).
@@ -195,6 +202,7 @@ impl MechanismView {
             diam: std::ptr::null(),
             host: std::ptr::null_mut(),
             host_call: None,
+            pointers: std::ptr::null(),
         }
     }
 }

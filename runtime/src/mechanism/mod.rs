@@ -166,11 +166,16 @@ pub struct MechanismSpec {
     /// vector services (VecStim's event times; NEURON's VecStim keeps a
     /// pointer to a Vector)
     pub vector: bool,
+    /// the names of the POINTER variables, in the order of the view's
+    /// `pointers` table (each instance refers to one double per entry, set
+    /// with `setpointer`)
+    pub pointers: Vec<String>,
     /// the kernels
     pub kernels: MechanismKernels,
     /// true when the kernels never write `globals`: cell groups with this
     /// mechanism may then be stepped on several threads at once (the model
-    /// steps every group on one thread while any type in use is not)
+    /// steps every group on one thread while any type in use is not; a type
+    /// with POINTERs never is, since its targets may be in other groups)
     pub thread_safe: bool,
 }
 
@@ -188,15 +193,16 @@ impl MechanismSpec {
             weights: 0,
             randoms: Vec::new(),
             vector: false,
+            pointers: Vec::new(),
             kernels: MechanismKernels::default(),
             thread_safe: true,
         }
     }
 
     /// Whether instances need the runtime's per-instance extras (random
-    /// streams, a vector).
+    /// streams, a vector, POINTER targets).
     pub fn has_extra(&self) -> bool {
-        !self.randoms.is_empty() || self.vector
+        !self.randoms.is_empty() || self.vector || !self.pointers.is_empty()
     }
 
     /// Whether HOC sees global `i`.

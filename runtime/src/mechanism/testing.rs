@@ -29,6 +29,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         weights: 0,
         randoms: vec![],
         vector: false,
+        pointers: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -98,6 +99,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         weights: 0,
         randoms: vec![],
         vector: false,
+        pointers: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

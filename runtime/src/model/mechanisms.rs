@@ -5,7 +5,7 @@
 
 use super::ids::{InstanceId, NodeId, SectionId};
 use super::store::{Loc, LOOSE};
-use super::{InstanceInfo, MechType, Model, ModelError, NodeField, Prop, Result};
+use super::{InstanceInfo, MechType, Model, ModelError, NodeField, PointerTarget, Prop, Result};
 use crate::mechanism::{MechanismKind, MechanismSpec};
 
 /// A registered mechanism type; types run in registration order.
@@ -30,6 +30,14 @@ pub enum RangeVar {
         /// the slot (see [`MechanismSpec::field_slot`])
         slot: usize,
     },
+    /// POINTER `pointer` of a density mechanism (reads and writes reach
+    /// its target)
+    Pointer {
+        /// the mechanism
+        mech: MechTypeId,
+        /// index into the spec's `pointers`
+        pointer: usize,
+    },
 }
 
 /// A stable handle to one value (what HOC's `&v(0.5)` or `&g_pas(0.5)`
@@ -48,6 +56,9 @@ pub enum VarRef {
     ICap(NodeId),
     /// a slot of a mechanism instance
     Instance(InstanceId, usize),
+    /// POINTER `k` of a mechanism instance: reads and writes reach the
+    /// double it refers to (an error while it is not set)
+    Pointer(InstanceId, usize),
 }
 
 impl Model {
@@ -58,7 +69,11 @@ impl Model {
     /// each kernel must keep to the ABI contract (see [`crate::mechanism::abi`]):
     /// read and write only within the lengths the view states, only the arrays
     /// its hook may touch, and never unwind.
-    pub unsafe fn register_mechanism(&mut self, spec: MechanismSpec) -> Result<MechTypeId> {
+    pub unsafe fn register_mechanism(&mut self, mut spec: MechanismSpec) -> Result<MechTypeId> {
+        if !spec.pointers.is_empty() {
+            // targets may be in other groups: step on one thread
+            spec.thread_safe = false;
+        }
         if self.mechanism_type(&spec.name).is_some() {
             return Err(ModelError::DuplicateMechanism(spec.name));
         }
@@ -418,6 +433,25 @@ impl Model {
                     }
                 }
             }
+            RangeVar::Pointer { mech, pointer } => {
+                let spec = self.mechanism_spec(mech)?;
+                if pointer >= spec.pointers.len() {
+                    return Err(ModelError::UnknownField {
+                        mechanism: spec.name.clone(),
+                        field: pointer.to_string(),
+                    });
+                }
+                let n = self.segment_node(s, x)?;
+                match self.instance_on(n, mech)? {
+                    Some(i) => VarRef::Pointer(i, pointer),
+                    None => {
+                        return Err(ModelError::NotInserted {
+                            mechanism: self.mechanism_spec(mech)?.name.clone(),
+                            section: self.sec(s)?.name.clone(),
+                        })
+                    }
+                }
+            }
         })
     }
 
@@ -453,6 +487,11 @@ impl Model {
                 Ok(self.block(info.loc.block).mechs[info.mech.0 as usize]
                     .get(info.loc.row as usize, slot))
             }
+            VarRef::Pointer(i, k) => match self.set_target(i, k)? {
+                PointerTarget::Var(r) => self.get(r),
+                PointerTarget::Global(t, index) => Ok(self.globals(t)?[index]),
+                PointerTarget::External(p) => Ok(p.get()),
+            },
         }
     }
 
@@ -478,6 +517,14 @@ impl Model {
                 self.block_mut(b).mechs[t].set(row as usize, slot, x);
                 Ok(())
             }
+            VarRef::Pointer(i, k) => match self.set_target(i, k)? {
+                PointerTarget::Var(r) => self.set(r, x),
+                PointerTarget::Global(t, index) => self.set_global(t, index, x),
+                PointerTarget::External(p) => {
+                    p.set(x);
+                    Ok(())
+                }
+            },
         }
     }
 

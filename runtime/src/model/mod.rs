@@ -39,6 +39,7 @@ pub mod ids;
 mod ions;
 mod mechanisms;
 mod nseg;
+mod pointers;
 mod pt3d;
 mod random;
 mod savestate;
@@ -55,6 +56,7 @@ pub use connect::PreviousParent;
 pub use events::{ContinuousHooks, EventId, ExternalEvent, NetConSource, NoHooks, Spike};
 pub use ids::{InstanceId, NetConId, NodeId, PreSynId, SectionId};
 pub use mechanisms::{MechTypeId, RangeVar, VarRef};
+pub use pointers::{ExternalDouble, PointerTarget};
 pub use pt3d::Pt3d;
 pub use savestate::SavedState;
 pub use topology::{MechanismInfo, PsectionInfo};
@@ -222,6 +224,17 @@ pub enum ModelError {
     /// `dt` must be positive and finite.
     #[error("dt must be positive, got {0}")]
     BadDt(f64),
+    /// A kernel would run (or HOC reads `pp.name`) with a POINTER that
+    /// `setpointer` never set (NEURON dereferences null and crashes).
+    #[error("{mechanism}{location}: POINTER {pointer} not set (use setpointer)")]
+    PointerNotSet {
+        /// mechanism name
+        mechanism: String,
+        /// the POINTER's name
+        pointer: String,
+        /// ` at sec(x)`, or empty
+        location: String,
+    },
 }
 
 /// Result with [`ModelError`].

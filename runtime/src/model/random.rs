@@ -47,6 +47,7 @@ impl Model {
         InstanceExtra {
             streams,
             vector: Vec::new(),
+            pointers: Vec::new(),
         }
     }
 

@@ -120,6 +120,7 @@ impl StepContext<'_> {
                 diam: g.nodes.diam.as_ptr(),
                 host,
                 host_call: Some(super::events::host_call),
+                pointers: mb.pointers.as_view(),
             };
             // SAFETY: the view's arrays are this group's and live through the
             // call; every node_row entry is < node_count (set by
@@ -287,6 +288,7 @@ impl Model {
     /// (assigned currents such as `i_pas` become valid).
     pub fn fcurrent(&mut self) -> Result<()> {
         self.verify_structure()?;
+        self.resolve_pointers()?;
         self.dt2groups(true);
         self.for_each_group(setup_tree_matrix);
         Ok(())
@@ -403,11 +405,27 @@ impl Model {
         args: &[f64],
     ) -> Result<f64> {
         self.verify_structure()?;
+        self.resolve_pointers()?;
         self.check_tables();
         let ti = t.0 as usize;
         if ti >= self.mech_types.len() {
             return Err(ModelError::UnknownMechanism);
         }
+        let np = self.mech_types[ti].spec.pointers.len();
+        match inst {
+            Some(i) => self.check_pointers(i)?,
+            None if np > 0 => {
+                let spec = &self.mech_types[ti].spec;
+                return Err(ModelError::PointerNotSet {
+                    mechanism: spec.name.clone(),
+                    pointer: spec.pointers[0].clone(),
+                    location: String::new(),
+                });
+            }
+            None => {}
+        }
+        // an unlocated instance's POINTERs, as a one-row table
+        let mut one_row: Vec<*mut f64> = Vec::new();
         let null_ion = IonView {
             data: std::ptr::null_mut(),
             stride: 0,
@@ -470,6 +488,7 @@ impl Model {
                 view.d = g.nodes.d.as_mut_ptr();
                 view.area = g.nodes.area.as_ptr();
                 view.diam = g.nodes.diam.as_ptr();
+                view.pointers = mb.pointers.as_view();
                 row = l.row as usize;
             }
             other => {
@@ -480,6 +499,9 @@ impl Model {
                     if b.has_extra {
                         out.extras = vec![b.extra(l.row as usize)];
                     }
+                    one_row = (0..np)
+                        .map(|k| b.pointers.0[k * b.stride + l.row as usize])
+                        .collect();
                     out.gix = gix;
                 }
                 for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
@@ -498,6 +520,11 @@ impl Model {
                 view.d = sd.as_mut_ptr();
                 view.area = sarea.as_ptr();
                 view.diam = sdiam.as_ptr();
+                view.pointers = if one_row.is_empty() {
+                    std::ptr::null()
+                } else {
+                    one_row.as_ptr()
+                };
                 row = 0;
             }
         }

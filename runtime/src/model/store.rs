@@ -133,6 +133,9 @@ pub(crate) struct MechBlock {
     pub has_extra: bool,
     /// per row, when `has_extra` (else empty)
     pub extras: Vec<InstanceExtra>,
+    /// the resolved POINTER targets, `pointers[k * stride + row]` (empty
+    /// for a type without POINTERs; rebuilt by `resolve_pointers`)
+    pub pointers: super::pointers::PointerTable,
 }
 
 /// What the runtime keeps for an instance beside its numbers, for the
@@ -143,6 +146,9 @@ pub(crate) struct InstanceExtra {
     pub streams: Vec<Random123Stream>,
     /// the numbers the vector services read (VecStim's event times)
     pub vector: Vec<f64>,
+    /// what each POINTER variable refers to (`None` until `setpointer`;
+    /// shorter than the type's list when the last ones were never set)
+    pub pointers: Vec<Option<super::pointers::PointerTarget>>,
 }
 
 impl MechBlock {

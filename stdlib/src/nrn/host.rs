@@ -3,9 +3,11 @@
 //! the model's generation-checked [`SectionId`]s.
 
 use super::var;
-use nerve_runtime::hoc::value::DoubleHandle;
+use nerve_runtime::hoc::value::{DoubleHandle, Ptr};
 use nerve_runtime::hoc::{HocError, Obj, RangeSym, SecHandle, SectionHost};
-use nerve_runtime::model::{Model, ModelError, RangeVar, SectionId, VarRef};
+use nerve_runtime::model::{
+    ExternalDouble, Model, ModelError, PointerTarget, RangeVar, SectionId, VarRef,
+};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -26,6 +28,9 @@ pub struct NrnHost {
     /// the instance `setdata_name(x)` chose, per density mechanism
     pub(crate) setdata:
         RefCell<HashMap<nerve_runtime::model::MechTypeId, nerve_runtime::model::InstanceId>>,
+    /// HOC variables POINTERs refer to (kept alive and in place for the
+    /// model, which holds their addresses)
+    pointer_cells: RefCell<Vec<Rc<std::cell::Cell<f64>>>>,
 }
 
 impl Default for NrnHost {
@@ -52,6 +57,7 @@ impl NrnHost {
             code: RefCell::new(Vec::new()),
             unavailable: RefCell::new(HashMap::new()),
             setdata: RefCell::new(HashMap::new()),
+            pointer_cells: RefCell::new(Vec::new()),
         }
     }
 
@@ -352,6 +358,15 @@ impl SectionHost for NrnHost {
                     .var_ref(self.id(s)?, x.unwrap_or(0.5), RangeVar::Mech { mech, slot })
                     .map_err(merr)?,
             ),
+            (Some(super::mechs::MechVar::Pointer { mech, pointer }), Some(s)) => PtrTarget::Var(
+                self.m()?
+                    .var_ref(
+                        self.id(s)?,
+                        x.unwrap_or(0.5),
+                        RangeVar::Pointer { mech, pointer },
+                    )
+                    .map_err(merr)?,
+            ),
             (Some(_), None) => return Err(HocError::msg("a range variable needs a section")),
             (None, None) => PtrTarget::Global(v.id),
             (None, Some(s)) => {
@@ -431,5 +446,42 @@ impl SectionHost for NrnHost {
     fn name_matches(&self, pattern: &str, s: SecHandle) -> Result<bool, HocError> {
         let name = self.name(s)?;
         NrnHost::matches(pattern, &name, false)
+    }
+
+    fn set_pointer(&self, target: &Ptr, source: &Ptr) -> Result<bool, HocError> {
+        let Ptr::Handle(h) = target else {
+            return Ok(false);
+        };
+        let Some(PtrTarget::Var(VarRef::Pointer(i, k))) = model_target(&**h) else {
+            return Ok(false);
+        };
+        let unsupported = |what: &str| {
+            Err(HocError::msg(format!(
+                "setpointer: a POINTER cannot refer to {what} in nerve yet"
+            )))
+        };
+        let to = match source {
+            Ptr::Handle(h) => match model_target(&**h) {
+                Some(PtrTarget::Var(r)) => PointerTarget::Var(r),
+                Some(PtrTarget::MechGlobal(t, index)) => PointerTarget::Global(t, index),
+                Some(_) => return unsupported("t, dt, celsius or L, nseg, Ra"),
+                None => return unsupported("this variable"),
+            },
+            Ptr::Cell(c) => {
+                // the cell stays alive (and in place) with the host
+                self.pointer_cells.borrow_mut().push(c.clone());
+                // SAFETY: `c` is kept in `pointer_cells` as long as the host
+                // lives, and the model's kernels run only through the host
+                PointerTarget::External(unsafe { ExternalDouble::new(c.as_ptr()) })
+            }
+            Ptr::Elem(..) => return unsupported("an array element"),
+            Ptr::Stack(_) => {
+                return Err(HocError::msg(
+                    "setpointer: a POINTER cannot refer to a local variable",
+                ))
+            }
+        };
+        self.m()?.set_pointer(i, k, to).map_err(merr)?;
+        Ok(true)
     }
 }

@@ -64,18 +64,6 @@ pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
             file.name, ir.name
         ));
     }
-    if !ir.pointers.is_empty() {
-        return Err(format!(
-            "{}: mechanism {}: POINTER variables ({}) are not supported by nerve's solver yet",
-            file.name,
-            ir.name,
-            ir.pointers
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
     let compiled = jit::compile_with(
         &ir,
         jit::JitOptions {

@@ -36,6 +36,8 @@ pub(crate) enum MechVar {
     Range { mech: MechTypeId, slot: usize },
     /// GLOBAL `index` of a type
     Global { mech: MechTypeId, index: usize },
+    /// POINTER `pointer` of each instance of a density mechanism
+    Pointer { mech: MechTypeId, pointer: usize },
 }
 
 /// The compiled code of a mechanism: the kernels, the HOC-callable entries
@@ -134,6 +136,7 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         // scop_random, exprand, normrand draw on one unnamed stream
         spec.randoms.push(String::new());
     }
+    spec.pointers = ir.pointers.iter().map(|p| p.name.clone()).collect();
     spec.kernels = ks.kernels;
     spec.thread_safe = ir.thread_safe;
     spec
@@ -214,6 +217,16 @@ fn declare_range_names(interp: &mut Interpreter, h: &NrnHost, t: MechTypeId, suf
             );
         }
         slot += f.size;
+    }
+    for (pointer, name) in spec.pointers.iter().enumerate() {
+        let id = h.new_mech_var(MechVar::Pointer { mech: t, pointer });
+        interp.register_range(
+            &format!("{name}{suffix}"),
+            RangeSym {
+                id,
+                kind: RangeKind::Range,
+            },
+        );
     }
     declare_globals(interp, h, t, &spec);
 }
@@ -516,6 +529,9 @@ fn point_class(
             );
         }
     }
+    for (k, p) in ir.pointers.iter().enumerate() {
+        b = b.property(&p.name, pointer_property(&h.model, k));
+    }
     b = b
         .method("loc", move |i, o, a| {
             a.expect_count(1, 1)?;
@@ -575,6 +591,45 @@ fn point_class(
     super::random::random_methods(b, &h.model, spec)
 }
 
+/// `pp.name` for POINTER `k` of a point process: reads and writes reach
+/// the target; `&pp.name` (what `setpointer` takes) names the POINTER.
+fn pointer_property(
+    model: &Rc<std::cell::RefCell<nerve_runtime::model::Model>>,
+    k: usize,
+) -> Property {
+    let (get_m, set_m, ptr_m) = (model.clone(), model.clone(), model.clone());
+    Property {
+        get: Rc::new(move |_, o, _| {
+            let i = instance_of(o)?;
+            let x = get_m
+                .borrow_mut()
+                .get(VarRef::Pointer(i, k))
+                .map_err(merr)?;
+            Ok(Value::Num(x))
+        }),
+        set: Some(Rc::new(move |_, o, _, v| {
+            let i = instance_of(o)?;
+            let Value::Num(x) = v else {
+                return Err(HocError::msg(format!(
+                    "a number is needed, not {}",
+                    v.type_name()
+                )));
+            };
+            set_m
+                .borrow_mut()
+                .set(VarRef::Pointer(i, k), x)
+                .map_err(merr)
+        })),
+        ptr: Some(Rc::new(move |o, _| {
+            let i = instance_of(o)?;
+            Ok(nerve_runtime::hoc::value::Ptr::Handle(var_ptr(
+                &ptr_m,
+                VarRef::Pointer(i, k),
+            )))
+        })),
+    }
+}
+
 /// Reads a mechanism variable (the VM's `get` for numbers from
 /// [`MECH_VAR_BASE`]).
 pub(crate) fn get(
@@ -599,7 +654,19 @@ pub(crate) fn get(
                 .map_err(merr)?;
             m.get(r).map_err(merr)
         }
-        (MechVar::Range { .. }, None) => Err(HocError::msg("a range variable needs a section")),
+        (MechVar::Pointer { mech, pointer }, Some(s)) => {
+            let r = m
+                .var_ref(
+                    s,
+                    x.unwrap_or(0.5),
+                    nerve_runtime::model::RangeVar::Pointer { mech, pointer },
+                )
+                .map_err(merr)?;
+            m.get(r).map_err(merr)
+        }
+        (MechVar::Range { .. } | MechVar::Pointer { .. }, None) => {
+            Err(HocError::msg("a range variable needs a section"))
+        }
     }
 }
 
@@ -627,7 +694,30 @@ pub(crate) fn set(
                 .map_err(merr)?;
             m.set(r, value).map_err(merr)
         }
-        (MechVar::Range { .. }, None, _) => Err(HocError::msg("a range variable needs a section")),
+        (MechVar::Pointer { mech, pointer }, Some(s), x) => {
+            // without x: every segment's target
+            let xs = match x {
+                Some(x) => vec![x],
+                None => {
+                    let n = m.nseg(s).map_err(merr)?;
+                    (0..n).map(|i| (i as f64 + 0.5) / n as f64).collect()
+                }
+            };
+            for x in xs {
+                let r = m
+                    .var_ref(
+                        s,
+                        x,
+                        nerve_runtime::model::RangeVar::Pointer { mech, pointer },
+                    )
+                    .map_err(merr)?;
+                m.set(r, value).map_err(merr)?;
+            }
+            Ok(())
+        }
+        (MechVar::Range { .. } | MechVar::Pointer { .. }, None, _) => {
+            Err(HocError::msg("a range variable needs a section"))
+        }
     }
 }
 

@@ -28,6 +28,7 @@ fn hh_expected(w: &World, exp: fn(f64) -> f64) -> (World, Vec<f64>) {
         data: w.data.clone(),
         rhs: w.rhs.clone(),
         ions: w.ions.clone(),
+        pointers: w.pointers.clone(),
         node_index: w.node_index.clone(),
         v: w.v.clone(),
         d: w.d.clone(),
@@ -75,6 +76,7 @@ impl Clone for World {
             ions: self.ions.clone(),
             ion_views: vec![],
             globals: self.globals.clone(),
+            pointers: self.pointers.clone(),
             ..*self
         }
     }

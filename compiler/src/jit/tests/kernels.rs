@@ -346,6 +346,10 @@ fn invalid_ir_is_an_error_not_a_panic() {
             }),
             "Solve needs",
         ),
+        (
+            Box::new(|ir| ir.kernels.cur = kernel(0, vec![set(s(0), ld(Var::Pointer(0)))])),
+            "POINTER 0 out of range",
+        ),
     ];
     for (make, msg) in cases {
         let mut ir = mech(MechKind::Density, &[("x", 1, 0.0)]);
@@ -513,5 +517,56 @@ fn nested_ifs_are_if_converted_exactly() {
             assert!(same(w.rhs[nd], rhs), "{opts:?} a = {a}");
             assert!(same(w.d[nd], d), "{opts:?} a = {a}");
         }
+    }
+}
+
+/// `x = p; p = p + 1` in a density mechanism whose two pointers share one
+/// target: the scalar order (instance 0, then 1, ...) is kept in every
+/// mode, since kernels with POINTERs are never vectorised.
+#[test]
+fn pointers_are_read_and_written_through_the_table_in_instance_order() {
+    for opts in ALL_OPTIONS {
+        let mut ir = mech(MechKind::Density, &[("x", 1, 0.0)]);
+        ir.pointers = vec![
+            PointerDecl {
+                name: "p".into(),
+                unit: None,
+            },
+            PointerDecl {
+                name: "q".into(),
+                unit: None,
+            },
+        ];
+        // x = p + 10 q; p = p + 1
+        ir.kernels.state = kernel(
+            0,
+            vec![
+                set(
+                    s(0),
+                    add(ld(Var::Pointer(0)), mul(n(10.0), ld(Var::Pointer(1)))),
+                ),
+                set(Var::Pointer(0), add(ld(Var::Pointer(0)), n(1.0))),
+            ],
+        );
+        let c = compile_with(&ir, opts).unwrap();
+        assert!(c.stats().vectorized.is_empty(), "{opts:?}");
+        let count = 5;
+        let mut w = World::new(&ir, count);
+        // p of every instance is one shared counter; q of instance i is
+        // targets[i]
+        let mut shared = [100.0];
+        let mut targets: Vec<f64> = (0..count).map(|i| i as f64).collect();
+        let mut table = vec![std::ptr::null_mut(); 2 * w.stride];
+        for i in 0..count {
+            table[i] = shared.as_mut_ptr();
+            table[w.stride + i] = unsafe { targets.as_mut_ptr().add(i) };
+        }
+        w.pointers = table;
+        w.run(c.kernels().state);
+        for i in 0..count {
+            assert_eq!(w.slot(0, i), 100.0 + i as f64 + 10.0 * i as f64, "{opts:?}");
+        }
+        assert_eq!(shared[0], 105.0);
+        targets[0] = 0.0;
     }
 }

@@ -46,6 +46,7 @@ struct View {
     diam: *const f64,
     host: *mut c_void,
     host_call: Option<HostCallC>,
+    pointers: *const *mut f64,
 }
 
 #[test]
@@ -72,6 +73,7 @@ fn test_view_matches_layout() {
         (offset_of!(View, diam), VIEW_DIAM),
         (offset_of!(View, host), VIEW_HOST),
         (offset_of!(View, host_call), VIEW_HOST_CALL),
+        (offset_of!(View, pointers), VIEW_POINTERS),
         (offset_of!(IonV, data), ION_DATA),
         (offset_of!(IonV, stride), ION_STRIDE),
         (offset_of!(IonV, index), ION_INDEX),
@@ -107,6 +109,8 @@ struct World {
     secondorder: i32,
     host: *mut c_void,
     host_call: Option<HostCallC>,
+    /// POINTER targets: pointer k of instance i at `pointers[k * stride + i]`
+    pointers: Vec<*mut f64>,
 }
 
 impl World {
@@ -159,6 +163,7 @@ impl World {
             secondorder: 0,
             host: std::ptr::null_mut(),
             host_call: None,
+            pointers: Vec::new(),
         }
     }
 
@@ -217,6 +222,11 @@ impl World {
             diam: self.diam.as_ptr(),
             host: self.host,
             host_call: self.host_call,
+            pointers: if self.pointers.is_empty() {
+                std::ptr::null()
+            } else {
+                self.pointers.as_ptr()
+            },
         }
     }
 

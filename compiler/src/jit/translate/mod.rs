@@ -88,6 +88,7 @@ enum Key {
     Lane1,
     NodeOff(usize),
     IonRow(usize, usize),
+    PointerTarget(usize, usize),
 }
 
 /// A resolved memory place.

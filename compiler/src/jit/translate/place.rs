@@ -136,6 +136,20 @@ impl Translator<'_, '_> {
                 }
                 self.place_of(addrs)
             }
+            Var::Pointer(k) => {
+                self.check_per_instance("a POINTER variable")?;
+                if *k >= ir.pointers.len() {
+                    return self.err(format!(
+                        "POINTER {k} out of range (the mechanism has {})",
+                        ir.pointers.len()
+                    ));
+                }
+                let mut addrs = Vec::new();
+                for l in 0..self.lanes() {
+                    addrs.push(self.pointer_target(*k, l));
+                }
+                self.place_of(addrs)
+            }
             Var::Arg(k) => match &self.args {
                 Args::Weights(w) => {
                     let w = *w;
@@ -246,10 +260,9 @@ impl Translator<'_, '_> {
                 Some(f) => self.splat(f),
                 None => return self.err("`flag` used outside NET_RECEIVE"),
             },
-            Var::Pointer(_) => {
-                return self.err("POINTER variables are not supported by the JIT yet")
+            Var::Slot(..) | Var::Global(..) | Var::Node(_) | Var::Ion(..) | Var::Pointer(_) => {
+                unreachable!()
             }
-            Var::Slot(..) | Var::Global(..) | Var::Node(_) | Var::Ion(..) => unreachable!(),
         })
     }
 
@@ -289,9 +302,6 @@ impl Translator<'_, '_> {
                 },
                 _ => return self.err("an argument used outside a FUNCTION or NET_RECEIVE"),
             },
-            Var::Pointer(_) => {
-                return self.err("POINTER variables are not supported by the JIT yet")
-            }
             _ => unreachable!(),
         }
         Ok(())

@@ -104,6 +104,20 @@ impl Translator<'_, '_> {
         })
     }
 
+    /// The address POINTER `k` of the instance in `lane` refers to:
+    /// `pointers[k * stride + i]`.
+    pub(super) fn pointer_target(&mut self, k: usize, lane: usize) -> Value {
+        let base = self.view_field(VIEW_POINTERS, types::I64);
+        let off = self.slot_off(k);
+        let i = self.lane_instance(lane);
+        self.cached(Key::PointerTarget(k, lane), false, |pos| {
+            let o = pos.ins().ishl_imm_u(i, 3);
+            let a = pos.ins().iadd(base, o);
+            let a = pos.ins().iadd(a, off);
+            pos.ins().load(types::I64, trusted(), a, 0)
+        })
+    }
+
     pub(super) fn fconst(&mut self, x: f64) -> Value {
         splat_f(&mut self.b, self.ty, x)
     }

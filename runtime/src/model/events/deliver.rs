@@ -242,6 +242,7 @@ impl Model {
             diam: g.nodes.diam.as_ptr(),
             host: (out as *mut HostOutbox).cast(),
             host_call: Some(host_call),
+            pointers: mb.pointers.as_view(),
         };
         let r = f(&view);
         out.return_extras(&mut g.mechs[mech]);
@@ -267,7 +268,14 @@ impl Model {
         if loc.block == LOOSE && spec.kind != MechanismKind::Artificial {
             return Err(ModelError::UnlocatedTarget(spec.name.clone()));
         }
-        let mut scratch = vec![0.0; spec.weights.max(1)];
+        let nweights = spec.weights.max(1);
+        if !spec.pointers.is_empty() {
+            // the instance may be new since the last step (a loose block
+            // that grew): its table must cover it
+            self.resolve_pointers()?;
+            self.check_pointers(target)?;
+        }
+        let mut scratch = vec![0.0; nweights];
         let wptr = match weights {
             Weights::NetCon(nc) => match self.events.netcons.get_mut(nc) {
                 Some(n) if !n.weights.is_empty() => n.weights.as_mut_ptr(),
@@ -560,6 +568,7 @@ impl Model {
     /// the queue is emptied. (Then: play events at t = 0, [`Self::init_set_v`].)
     pub fn init_begin(&mut self) -> Result<()> {
         self.verify_structure()?;
+        self.resolve_pointers()?;
         self.t = 0.0;
         self.dt2groups(true);
         self.check_tables();
@@ -596,6 +605,7 @@ impl Model {
     /// `deliver_events(t)`, [`Self::step_end`].)
     pub fn step_begin(&mut self) -> Result<()> {
         self.verify_structure()?;
+        self.resolve_pointers()?;
         let t_changed = self.groups.first().is_some_and(|g| g.t != self.t);
         self.dt2groups(t_changed);
         self.check_tables();

@@ -1,0 +1,66 @@
+//! NMODL `POINTER` variables with HOC's `setpointer`, end to end: the
+//! programs in `tests/pointers/` run with the `.mod` files beside them
+//! (nerve compiles every `.mod` of its working directory at start-up).
+//! `semantics.out` is what NEURON 9.0.2 printed, made in that folder with
+//! `nrnivmodl && nrniv -nobanner semantics.hoc < /dev/null > semantics.out`.
+//! The error cases check nerve's message: NEURON crashes on an unset
+//! POINTER, and says "not a point process pointer" for a `setpointer` to
+//! another variable.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Runs `name.hoc` in a scratch copy of `tests/pointers/`: (stdout,
+/// stderr, success).
+fn run(name: &str) -> (String, String, bool) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pointers");
+    let scratch =
+        std::env::temp_dir().join(format!("nerve-pointers-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    for entry in std::fs::read_dir(&dir).expect("tests/pointers") {
+        let p = entry.expect("entry").path();
+        if p.is_file() {
+            std::fs::copy(&p, scratch.join(p.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_nerve"))
+        .arg(format!("{name}.hoc"))
+        .current_dir(&scratch)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nerve");
+    let _ = std::fs::remove_dir_all(&scratch);
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        o.status.success(),
+    )
+}
+
+#[test]
+fn pointers_read_and_write_their_targets_as_in_neuron() {
+    let (out, err, ok) = run("semantics");
+    assert!(ok, "{err}");
+    let want = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pointers/semantics.out"),
+    )
+    .expect("expected output");
+    assert_eq!(out, want);
+}
+
+#[test]
+fn an_unset_pointer_stops_finitialize_naming_it() {
+    let (out, err, ok) = run("unset");
+    assert!(!ok);
+    assert_eq!(out, "before\n");
+    assert!(err.contains("Gap at a(0.5): POINTER vpre not set"), "{err}");
+}
+
+#[test]
+fn setpointer_to_a_variable_that_is_not_a_pointer_is_an_error() {
+    let (out, err, ok) = run("not_pointer");
+    assert!(!ok);
+    assert_eq!(out, "before\n");
+    assert!(err.contains("not a point process pointer"), "{err}");
+}
