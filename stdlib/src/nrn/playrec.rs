@@ -593,6 +593,7 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
         m.init_currents(&mut Hooks(s)).map_err(merr)?;
     }
     deliver(interp, t)?;
+    super::parallel::on_finitialize(interp);
     fihexec(interp, 2)
 }
 
@@ -613,8 +614,8 @@ pub(crate) fn fadvance(interp: &mut Interpreter) -> Result<(), HocError> {
         m.t()
     };
     deliver(interp, t)?;
-    let r = model(&h)?.step_end().map_err(merr);
-    r
+    model(&h)?.step_end().map_err(merr)?;
+    super::parallel::after_step(interp)
 }
 
 /// Posts a HOC callback (`cvode.event(t, "stmt")`; `None`: an event that
