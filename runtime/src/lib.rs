@@ -5,4 +5,5 @@ pub mod cfmt;
 pub mod hoc;
 pub mod mechanism;
 pub mod model;
+pub mod parallel;
 pub mod random123;

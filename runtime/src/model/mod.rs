@@ -53,7 +53,9 @@ mod topology;
 mod tests;
 
 pub use connect::PreviousParent;
-pub use events::{ContinuousHooks, EventId, ExternalEvent, NetConSource, NoHooks, Spike};
+pub use events::{
+    ContinuousHooks, EventId, ExternalEvent, Gid, GidSpike, NetConSource, NoHooks, Spike,
+};
 pub use ids::{InstanceId, NetConId, NodeId, PreSynId, SectionId};
 pub use mechanisms::{MechTypeId, RangeVar, VarRef};
 pub use pointers::{ExternalDouble, PointerTarget};
@@ -192,6 +194,19 @@ pub enum ModelError {
     /// Target-related use of a NetCon without a target.
     #[error("NetCon target is missing")]
     NoTarget,
+    /// `cell(gid, nc)` for a gid `set_gid2node` did not give this rank.
+    #[error("gid={0} has not been set on this rank")]
+    GidNotHere(i64),
+    /// `cell(gid, nc)` for a gid that already has a source.
+    #[error("gid={0} already exists on this process as an output port")]
+    GidInUse(i64),
+    /// `cell(gid, nc)` with a NetCon whose source cannot be a gid's (none, a
+    /// `gid_connect` input, or another gid's).
+    #[error("gid={0}: the NetCon's source cannot be a gid's spike source")]
+    GidBadSource(i64),
+    /// A gid with no spike source on this rank.
+    #[error("gid={0} has no spike source on this rank")]
+    GidNoSource(i64),
     /// `nc.event(t, flag)` to a target that is not an ARTIFICIAL_CELL.
     #[error("Can only send fake self-events to ARTIFICIAL_CELLs")]
     SelfEventToNonArtificial,
@@ -388,6 +403,24 @@ impl Model {
 
     pub(crate) fn node_info(&self, n: NodeId) -> Result<&NodeInfo> {
         self.nodes.get(n).ok_or(ModelError::DeletedNode)
+    }
+
+    /// The section a variable belongs to (`None` for an unlocated point
+    /// process).
+    pub fn var_section(&self, r: VarRef) -> Result<Option<SectionId>> {
+        Ok(match r {
+            VarRef::V(n) | VarRef::Diam(n) | VarRef::Cm(n) | VarRef::ICap(n) => {
+                Some(self.node_info(n)?.sec)
+            }
+            VarRef::Instance(i, _) | VarRef::Pointer(i, _) => {
+                let info = self.instance_info(i)?;
+                match (info.sec, info.node) {
+                    (Some(s), _) => Some(s),
+                    (None, Some(n)) => Some(self.node_info(n)?.sec),
+                    (None, None) => None,
+                }
+            }
+        })
     }
 
     /// Creates a node with the given values in the loose block.

@@ -12,18 +12,22 @@
 //! | `solver` | `finitialize`, `fadvance`, `fcurrent` |
 //! | `playrec` | `Vector.record`/`play`, spike records, events for HOC, the drivers of `finitialize` and `fadvance` |
 //! | `netcon` | the `NetCon` class |
+//! | `parallel` | the `ParallelContext` class: ranks, collectives, gids, the spike exchange, `psolve` |
+//! | `bbs` | the bulletin board of `ParallelContext` on one process |
 //! | `random` | `NMODLRandom`, the RANDOM streams of point processes, `noiseFromRandom123` |
 //! | `savestate` | the `SaveState` class |
 //! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
 
 mod apcount;
+mod bbs;
 mod cvode;
 mod host;
 mod lists;
 pub mod loader;
 pub mod mechs;
 mod netcon;
+mod parallel;
 mod playrec;
 pub(crate) mod point;
 mod pt3d;
@@ -122,6 +126,7 @@ pub fn register(interp: &mut Interpreter) {
     solver::register(interp);
     mechs::register(interp);
     netcon::register(interp);
+    parallel::register(interp);
     cvode::register(interp);
     random::register(interp);
     savestate::register(interp);

@@ -102,6 +102,39 @@ fn id_of(o: &Obj) -> Result<NetConId, HocError> {
     Ok(o.native::<NetConObj>()?.id)
 }
 
+/// The model's NetCon of a NetCon object and its source point process, if
+/// it has one (for `ParallelContext.cell`).
+pub(crate) fn netcon_parts(o: &Obj) -> Result<(NetConId, Option<Obj>), HocError> {
+    let n = o
+        .native::<NetConObj>()
+        .map_err(|_| HocError::msg("a NetCon is needed"))?;
+    Ok((n.id, n.src.as_ref().and_then(|w| w.upgrade())))
+}
+
+/// A NetCon object for a NetCon the model already has (`gid_connect`),
+/// targeting `target`.
+pub(crate) fn wrap_netcon(
+    interp: &mut Interpreter,
+    id: NetConId,
+    target: Option<&Obj>,
+) -> Result<Obj, HocError> {
+    let h = host(interp)?;
+    let class = interp
+        .class("NetCon")
+        .ok_or_else(|| HocError::msg("the NetCon class is not registered"))?;
+    let payload = NetConObj {
+        id,
+        model: Rc::downgrade(&h.model),
+        src: None,
+        target: target.map(Rc::downgrade),
+    };
+    Ok(
+        class.instantiate(nerve_runtime::hoc::value::ObjectData::Native(RefCell::new(
+            Box::new(payload),
+        ))),
+    )
+}
+
 /// Runs `f` on the model with the NetCon's id; errors name the NetCon as
 /// NEURON does (`NetCon[0] source is missing`).
 fn with<R>(
@@ -287,7 +320,10 @@ pub(crate) fn register(interp: &mut Interpreter) {
             let n = with(i, o, |m, id| Ok(m.netcon_weights(id)?.len()))?;
             Ok(Value::Num(n as f64))
         })
-        .method("srcgid", |_, _, _| Ok(Value::Num(-1.0)))
+        .method("srcgid", |i, o, _| {
+            let g = with(i, o, |m, id| m.netcon_srcgid(id))?;
+            Ok(Value::Num(g as f64))
+        })
         .method("syn", |_, o, _| {
             let t = o.native::<NetConObj>()?.target.clone();
             Ok(Value::Obj(t.and_then(|w| w.upgrade())))

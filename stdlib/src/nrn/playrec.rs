@@ -594,6 +594,7 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
     }
     deliver(interp, t)?;
     super::apcount::after_init(interp);
+    super::parallel::on_finitialize(interp);
     fihexec(interp, 2)
 }
 
@@ -614,9 +615,9 @@ pub(crate) fn fadvance(interp: &mut Interpreter) -> Result<(), HocError> {
         m.t()
     };
     deliver(interp, t)?;
-    let r = model(&h)?.step_end().map_err(merr);
-    r?;
-    super::apcount::after_step(interp)
+    model(&h)?.step_end().map_err(merr)?;
+    super::apcount::after_step(interp)?;
+    super::parallel::after_step(interp)
 }
 
 /// Posts a HOC callback (`cvode.event(t, "stmt")`; `None`: an event that

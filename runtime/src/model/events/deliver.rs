@@ -7,7 +7,7 @@ use super::super::random::random_service;
 use super::super::solver::MAX_IONS;
 use super::super::store::{InstanceExtra, MechBlock, LOOSE};
 use super::queue::ItemId;
-use super::{Event, NetConId, PreSynId, PreSynSource};
+use super::{Event, GidSpike, NetConId, PreSynId, PreSynSource};
 use crate::mechanism::{IonView, MechanismKind, MechanismView, NetReceiveKernel};
 use crate::model::{InstanceId, Model, ModelError, Result};
 
@@ -374,10 +374,14 @@ impl Model {
     }
 
     /// A spike of a source at `tt` (NEURON's `PreSyn::send`).
-    fn presyn_send(&mut self, ps: PreSynId, tt: f64) -> Result<()> {
+    pub(super) fn presyn_send(&mut self, ps: PreSynId, tt: f64) -> Result<()> {
         let p = self.presyn(ps)?;
-        if p.record {
+        let (record, gid) = (p.record, p.gid);
+        if record {
             self.events.spikes.push((ps, tt));
+        }
+        if let Some(gid) = gid {
+            self.events.gids.outbox.push(GidSpike { gid, t: tt });
         }
         let p = self.presyn(ps)?;
         if p.use_min_delay {
@@ -498,6 +502,7 @@ impl Model {
         self.events.queue.clear();
         self.events.movable.clear();
         self.events.spikes.clear();
+        self.events.gids.outbox.clear();
     }
 
     /// Applies what the cell groups' INITIAL blocks posted (group by group),

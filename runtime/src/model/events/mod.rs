@@ -27,16 +27,19 @@
 //! |---|---|
 //! | `queue` | the priority queue with NEURON's order for equal times |
 //! | `deliver` | threshold checks, delivery, the kernels' host services, the phases of `finitialize` and `fadvance` |
+//! | `gid` | gids: spike sources other ranks can see, `gid_connect`, the spikes to exchange |
 
 mod deliver;
+mod gid;
 #[cfg(test)]
 mod netstim_tests;
 mod queue;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub(crate) use deliver::{host_call, HostOutbox};
 pub use deliver::{ContinuousHooks, ExternalEvent, NoHooks};
+pub use gid::{Gid, GidSpike};
 
 use super::ids::{InstanceId, Slab};
 use super::{Model, ModelError, Result, VarRef};
@@ -77,6 +80,9 @@ pub(crate) enum PreSynSource {
     Point(InstanceId),
     /// the shared source of NetCons without one
     Unused,
+    /// spikes of a gid received by the spike exchange (NEURON's input
+    /// `PreSyn` of `gid_connect`)
+    Input(i64),
 }
 
 /// NEURON's `PreSyn`: a spike source and the NetCons it drives.
@@ -95,6 +101,8 @@ pub(crate) struct PreSyn {
     pub delay: f64,
     /// spikes are logged for [`Model::take_spikes`]
     pub record: bool,
+    /// the gid whose spikes it sends to the spike exchange (`pc.cell`)
+    pub gid: Option<i64>,
 }
 
 /// What sits on the queue.
@@ -128,6 +136,8 @@ pub(crate) struct Events {
     pub movable: HashMap<InstanceId, ItemId>,
     /// spikes of recording sources since the last `take_spikes`
     pub spikes: Vec<Spike>,
+    /// the gids of this rank and their sources (`ParallelContext`)
+    pub gids: gid::Gids,
 }
 
 /// NEURON's default threshold of a new source [mV].
@@ -165,6 +175,7 @@ impl Model {
             use_min_delay: false,
             delay: 1.0,
             record: false,
+            gid: None,
         });
         self.events.presyn_order.push(id);
         match source {
@@ -175,6 +186,9 @@ impl Model {
                 self.events.by_point.insert(i, id);
             }
             PreSynSource::Unused => self.events.unused = Some(id),
+            PreSynSource::Input(g) => {
+                self.events.gids.input.insert(g, id);
+            }
         }
         id
     }
@@ -231,6 +245,9 @@ impl Model {
         {
             self.presyn_mut(ps)?.threshold = th;
         }
+        if let Some(ps) = ps {
+            return self.netcon_new_on(ps, target, delay, weight);
+        }
         let mut weights = vec![0.0; wcount];
         if let Some(w) = weights.first_mut() {
             *w = weight;
@@ -251,6 +268,44 @@ impl Model {
         Ok(id)
     }
 
+    /// A new NetCon on source `ps` (weights sized by the target type's
+    /// NET_RECEIVE arguments, 1 with no target).
+    pub(crate) fn netcon_new_on(
+        &mut self,
+        ps: PreSynId,
+        target: Option<InstanceId>,
+        delay: f64,
+        weight: f64,
+    ) -> Result<NetConId> {
+        let wcount = match target {
+            Some(i) => {
+                let t = self.instance_info(i)?.mech;
+                let spec = self.mechanism_spec(t)?;
+                if spec.kernels.net_receive.is_none() {
+                    return Err(ModelError::NoNetReceive(spec.name.clone()));
+                }
+                spec.weights
+            }
+            None => 1,
+        };
+        let mut weights = vec![0.0; wcount];
+        if let Some(w) = weights.first_mut() {
+            *w = weight;
+        }
+        let id = self.events.netcons.insert(NetCon {
+            src: Some(ps),
+            target,
+            delay,
+            weights,
+            active: target.is_some(),
+        });
+        self.events.netcon_order.push(id);
+        let p = self.presyn_mut(ps)?;
+        p.netcons.push(id);
+        p.use_min_delay = false;
+        Ok(id)
+    }
+
     /// Deletes a NetCon; its source goes too when nothing else uses it.
     pub fn netcon_delete(&mut self, nc: NetConId) -> Result<()> {
         let n = self
@@ -262,7 +317,7 @@ impl Model {
         if let Some(ps) = n.src {
             let p = self.presyn_mut(ps)?;
             p.netcons.retain(|&x| x != nc);
-            if p.netcons.is_empty() && !p.record {
+            if p.netcons.is_empty() && !p.record && p.gid.is_none() {
                 self.delete_presyn(ps);
             }
         }
@@ -309,6 +364,16 @@ impl Model {
                     self.events.by_point.remove(&i);
                 }
                 PreSynSource::Unused => self.events.unused = None,
+                PreSynSource::Input(g) => {
+                    if self.events.gids.input.get(&g) == Some(&ps) {
+                        self.events.gids.input.remove(&g);
+                    }
+                }
+            }
+            if let Some(g) = p.gid {
+                if self.events.gids.out.get(&g) == Some(&ps) {
+                    self.events.gids.out.remove(&g);
+                }
             }
             self.events.presyn_order.retain(|&x| x != ps);
         }
@@ -332,7 +397,7 @@ impl Model {
             Some(ps) => match self.presyn(ps)?.source {
                 PreSynSource::Var(r) => NetConSource::Var(r),
                 PreSynSource::Point(i) => NetConSource::Point(i),
-                PreSynSource::Unused => NetConSource::None,
+                PreSynSource::Unused | PreSynSource::Input(_) => NetConSource::None,
             },
         })
     }

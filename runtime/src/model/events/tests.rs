@@ -135,14 +135,16 @@ unsafe extern "C" fn pacer_receive(view: *const MechanismView, i: usize, w: *mut
     }
 }
 
-struct Net {
-    m: Model,
-    pas: MechTypeId,
-    icl: MechTypeId,
-    syn: MechTypeId,
+/// A model with `pas`, an IClamp and `ExpSyn` (shared with the tests of
+/// the spike exchange).
+pub(crate) struct Net {
+    pub m: Model,
+    pub pas: MechTypeId,
+    pub icl: MechTypeId,
+    pub syn: MechTypeId,
 }
 
-fn net() -> Net {
+pub(crate) fn net() -> Net {
     let mut m = Model::new();
     // SAFETY: the test kernels keep to the ABI contract.
     let pas = unsafe { m.register_mechanism(pas_spec()) }.unwrap();
@@ -153,7 +155,7 @@ fn net() -> Net {
     Net { m, pas, icl, syn }
 }
 
-fn set(m: &mut Model, i: InstanceId, t: MechTypeId, f: &str, x: f64) {
+pub(crate) fn set(m: &mut Model, i: InstanceId, t: MechTypeId, f: &str, x: f64) {
     let slot = m.mechanism_spec(t).unwrap().field_slot(f).unwrap().0;
     let r = m.point_var_ref(i, slot).unwrap();
     m.set(r, x).unwrap();
@@ -165,7 +167,7 @@ fn get(m: &mut Model, i: InstanceId, t: MechTypeId, f: &str) -> f64 {
     m.get(r).unwrap()
 }
 
-fn soma(n: &mut Net, name: &str) -> SectionId {
+pub(crate) fn soma(n: &mut Net, name: &str) -> SectionId {
     let s = n.m.new_section(name);
     n.m.set_length(s, 20.0).unwrap();
     n.m.set_diam_all(s, 20.0).unwrap();
@@ -252,7 +254,7 @@ fn artificial_cells_send_move_and_fire() {
 /// A ring of passive cells, each kicked by an IClamp-free synapse chain:
 /// the first cell has a clamp; every cell's v(0.5) drives the next cell's
 /// synapse. Spikes and voltages are the same for any thread count.
-fn ring(threads: usize, groups: usize) -> (Vec<(usize, u64)>, Vec<u64>) {
+pub(crate) fn ring(threads: usize, groups: usize) -> (Vec<(usize, u64)>, Vec<u64>) {
     let mut n = net();
     let ncell = 9;
     let cells: Vec<SectionId> = (0..ncell).map(|c| soma(&mut n, &format!("c{c}"))).collect();
