@@ -60,7 +60,9 @@ impl Model {
                 order.push(rn);
                 parent.push(u32::MAX);
             }
+            let mut cell_ranges = Vec::with_capacity(cells.len());
             for &c in cells {
+                let start = order.len() as u32;
                 let mut queue: VecDeque<SectionId> = VecDeque::from([c]);
                 while let Some(s) = queue.pop_front() {
                     let sec = self.sec(s)?;
@@ -80,8 +82,10 @@ impl Model {
                         prow = row;
                     }
                 }
+                cell_ranges.push((start, order.len() as u32));
             }
             let mut block = new_block(cells.len());
+            block.cell_ranges = cell_ranges;
             for &n in &order {
                 let v = self.node_values(n)?;
                 let row = block.nodes.push(n, v);

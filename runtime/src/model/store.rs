@@ -220,6 +220,8 @@ pub(crate) struct CellGroup {
     pub parent: Vec<u32>,
     /// number of cells (root nodes come first)
     pub ncell: usize,
+    /// per cell, its non-root rows `start..end` (contiguous, in Hines order)
+    pub cell_ranges: Vec<(u32, u32)>,
     /// rows of the nodes that have membrane (capacitance)
     pub cap_rows: Vec<u32>,
     /// this group's time [ms] (NEURON's `NrnThread::_t`)
