@@ -7,8 +7,9 @@
 //! deliberate differences from NEURON; both must still fail, so the lists
 //! stay true.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -40,27 +41,8 @@ fn run_case(name: &str) -> (String, String) {
 }
 
 fn run_case_in(dir: &Path, name: &str) -> (String, String, Option<i32>) {
-    let scratch = std::env::temp_dir().join(format!("nerve-hoc-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).expect("scratch dir");
-    for entry in std::fs::read_dir(dir).expect("case folder") {
-        let p = entry.expect("entry").path();
-        if p.is_file() {
-            std::fs::copy(&p, scratch.join(p.file_name().expect("name"))).expect("copy");
-        }
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_nerve"))
-        .arg(format!("{name}.hoc"))
-        .current_dir(&scratch)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run nerve");
-    let _ = std::fs::remove_dir_all(&scratch);
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code(),
-    )
+    let r = common::run_in_copy(dir, "hoc", name);
+    (r.stdout, r.stderr, r.code)
 }
 
 /// `tests/hoc/errors/`: programs that stop with an error. nerve must print

@@ -10,8 +10,9 @@
 //! other token must be equal. Cases named in `tests/mech/PENDING` (one per
 //! line, `name  reason`) must still fail, so the list stays true.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 /// absolute part of the tolerance on a numeric token
 const ABS_TOL: f64 = 1e-7;
@@ -37,26 +38,8 @@ fn pending() -> Vec<String> {
 /// Runs one case in a scratch copy of the case folder (cases may write
 /// files); returns stdout and stderr.
 fn run_case(name: &str) -> (String, String) {
-    let scratch = std::env::temp_dir().join(format!("nerve-mech-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).expect("scratch dir");
-    for entry in std::fs::read_dir(cases_dir()).expect("case folder") {
-        let p = entry.expect("entry").path();
-        if p.is_file() {
-            std::fs::copy(&p, scratch.join(p.file_name().expect("name"))).expect("copy");
-        }
-    }
-    let out = Command::new(env!("CARGO_BIN_EXE_nerve"))
-        .arg(format!("{name}.hoc"))
-        .current_dir(&scratch)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run nerve");
-    let _ = std::fs::remove_dir_all(&scratch);
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let r = common::run_in_copy(&cases_dir(), "mech", name);
+    (r.stdout, r.stderr)
 }
 
 /// A number as HOC prints it (`%g`, `%.10g`, `inf`, `nan` are all accepted).

@@ -7,35 +7,16 @@
 //! POINTER, and says "not a point process pointer" for a `setpointer` to
 //! another variable.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// Runs `name.hoc` in a scratch copy of `tests/pointers/`: (stdout,
 /// stderr, success).
 fn run(name: &str) -> (String, String, bool) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pointers");
-    let scratch =
-        std::env::temp_dir().join(format!("nerve-pointers-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(&scratch).expect("scratch dir");
-    for entry in std::fs::read_dir(&dir).expect("tests/pointers") {
-        let p = entry.expect("entry").path();
-        if p.is_file() {
-            std::fs::copy(&p, scratch.join(p.file_name().expect("name"))).expect("copy");
-        }
-    }
-    let o = Command::new(env!("CARGO_BIN_EXE_nerve"))
-        .arg(format!("{name}.hoc"))
-        .current_dir(&scratch)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run nerve");
-    let _ = std::fs::remove_dir_all(&scratch);
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-        o.status.success(),
-    )
+    let r = common::run_in_copy(&dir, "pointers", name);
+    (r.stdout, r.stderr, r.code == Some(0))
 }
 
 #[test]
