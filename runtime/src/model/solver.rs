@@ -19,6 +19,58 @@ use crate::mechanism::{IonView, Kernel, MechanismView};
 /// The most ions one mechanism may use (checked at registration).
 pub(crate) const MAX_IONS: usize = 8;
 
+/// A view of mechanism type `t`'s instances in block `g`: their data, the
+/// block's node arrays, and the ions of `ion_types` (written into `ions`,
+/// which the view points to and which must outlive it). The caller fills in
+/// what is not the block's: globals, t, dt, celsius, secondorder, host.
+pub(crate) fn block_view(
+    g: &mut CellGroup,
+    t: usize,
+    ion_types: &[super::MechTypeId],
+    ions: &mut [IonView; MAX_IONS],
+) -> MechanismView {
+    for (j, it) in ion_types.iter().enumerate() {
+        let ib = &mut g.mechs[it.0 as usize];
+        ions[j] = IonView {
+            data: ib.data.as_mut_ptr(),
+            stride: ib.stride,
+            index: std::ptr::null(),
+        };
+    }
+    let node_count = g.nodes.len();
+    let mb = &mut g.mechs[t];
+    for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
+        ions[j].index = rows.as_ptr();
+    }
+    MechanismView {
+        count: mb.count,
+        stride: mb.stride,
+        data: mb.data.as_mut_ptr(),
+        node_index: mb.node_row.as_ptr(),
+        node_count,
+        v: g.nodes.v.as_ptr(),
+        rhs: g.nodes.rhs.as_mut_ptr(),
+        d: g.nodes.d.as_mut_ptr(),
+        area: g.nodes.area.as_ptr(),
+        ions: if ion_types.is_empty() {
+            std::ptr::null()
+        } else {
+            ions.as_ptr()
+        },
+        ion_count: ion_types.len(),
+        diam: g.nodes.diam.as_ptr(),
+        pointers: mb.pointers.as_view(),
+        ..MechanismView::empty()
+    }
+}
+
+/// An ion view slot before [`block_view`] fills it.
+pub(crate) const NO_ION: IonView = IonView {
+    data: std::ptr::null_mut(),
+    stride: 0,
+    index: std::ptr::null(),
+};
+
 /// What every group reads while stepping (shared, read-only).
 struct StepContext<'a> {
     mechs: &'a [MechType],
@@ -64,7 +116,6 @@ impl StepContext<'_> {
 
     /// Runs one hook of every mechanism type, in type order, on a group.
     fn run(&self, g: &mut CellGroup, hook: Hook) {
-        let node_count = g.nodes.len();
         for t in 0..g.mechs.len() {
             if g.mechs[t].count == 0 {
                 continue;
@@ -72,55 +123,22 @@ impl StepContext<'_> {
             let Some(kernel) = self.kernel(t, hook) else {
                 continue;
             };
-            let mut ions = [IonView {
-                data: std::ptr::null_mut(),
-                stride: 0,
-                index: std::ptr::null(),
-            }; MAX_IONS];
-            let ion_types = &self.mechs[t].ion_types;
-            for (j, it) in ion_types.iter().enumerate() {
-                let ib = &mut g.mechs[it.0 as usize];
-                ions[j] = IonView {
-                    data: ib.data.as_mut_ptr(),
-                    stride: ib.stride,
-                    index: std::ptr::null(),
-                };
-            }
             // INITIAL may post events (net_send) through the group's
             // outbox; the random and vector services use the type's
             // extras, lent to the outbox for the call
             g.outbox.mech = t as u32;
             g.outbox.lend_extras(&mut g.mechs[t], self.gix);
             let host = std::ptr::addr_of_mut!(g.outbox).cast();
-            let mb = &mut g.mechs[t];
-            for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
-                ions[j].index = rows.as_ptr();
-            }
+            let mut ions = [NO_ION; MAX_IONS];
             let view = MechanismView {
-                count: mb.count,
-                stride: mb.stride,
-                data: mb.data.as_mut_ptr(),
-                node_index: mb.node_row.as_ptr(),
-                node_count,
-                v: g.nodes.v.as_ptr(),
-                rhs: g.nodes.rhs.as_mut_ptr(),
-                d: g.nodes.d.as_mut_ptr(),
-                area: g.nodes.area.as_ptr(),
-                ions: if ion_types.is_empty() {
-                    std::ptr::null()
-                } else {
-                    ions.as_ptr()
-                },
-                ion_count: ion_types.len(),
                 globals: self.globals.0[t],
                 t: g.t,
                 dt: g.dt,
                 celsius: self.celsius,
                 secondorder: self.secondorder,
-                diam: g.nodes.diam.as_ptr(),
                 host,
                 host_call: Some(super::events::host_call),
-                pointers: mb.pointers.as_view(),
+                ..block_view(g, t, &self.mechs[t].ion_types, &mut ions)
             };
             // SAFETY: the view's arrays are this group's and live through the
             // call; every node_row entry is < node_count (set by

@@ -8,7 +8,8 @@ use super::super::solver::MAX_IONS;
 use super::super::store::{InstanceExtra, MechBlock, LOOSE};
 use super::queue::ItemId;
 use super::{Event, GidSpike, NetConId, PreSynId, PreSynSource};
-use crate::mechanism::{IonView, MechanismKind, MechanismView, NetReceiveKernel};
+use crate::mechanism::{MechanismKind, MechanismView, NetReceiveKernel};
+use crate::model::solver::{block_view, NO_ION};
 use crate::model::{InstanceId, Model, ModelError, Result};
 
 /// NEURON adds this to the time of a threshold crossing found by the fixed
@@ -202,47 +203,17 @@ impl Model {
         } else {
             &mut self.groups[block as usize]
         };
-        let mut ions = [IonView {
-            data: std::ptr::null_mut(),
-            stride: 0,
-            index: std::ptr::null(),
-        }; MAX_IONS];
-        for (j, it) in ion_types.iter().enumerate() {
-            let ib = &mut g.mechs[it.0 as usize];
-            ions[j].data = ib.data.as_mut_ptr();
-            ions[j].stride = ib.stride;
-        }
-        let node_count = g.nodes.len();
         out.lend_extras(&mut g.mechs[mech], gix);
-        let mb = &mut g.mechs[mech];
-        for (j, rows) in mb.ion_rows.iter().enumerate().take(ion_types.len()) {
-            ions[j].index = rows.as_ptr();
-        }
+        let mut ions = [NO_ION; MAX_IONS];
         let view = MechanismView {
-            count: mb.count,
-            stride: mb.stride,
-            data: mb.data.as_mut_ptr(),
-            node_index: mb.node_row.as_ptr(),
-            node_count,
-            v: g.nodes.v.as_ptr(),
-            rhs: g.nodes.rhs.as_mut_ptr(),
-            d: g.nodes.d.as_mut_ptr(),
-            area: g.nodes.area.as_ptr(),
-            ions: if ion_types.is_empty() {
-                std::ptr::null()
-            } else {
-                ions.as_ptr()
-            },
-            ion_count: ion_types.len(),
             globals,
             t,
             dt,
             celsius,
             secondorder,
-            diam: g.nodes.diam.as_ptr(),
             host: (out as *mut HostOutbox).cast(),
             host_call: Some(host_call),
-            pointers: mb.pointers.as_view(),
+            ..block_view(g, mech, &ion_types, &mut ions)
         };
         let r = f(&view);
         out.return_extras(&mut g.mechs[mech]);
