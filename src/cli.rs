@@ -15,7 +15,8 @@ nrnivmodl would have built there); `nerve modl` only checks and compiles
 the files given and reports.
 
 options:
-  -c STATEMENT   run STATEMENT (repeatable; before the files, in order)
+  -c STATEMENT   run STATEMENT (repeatable; statements and files run in the
+                 order given, as nrniv runs them)
   -nobanner      print no banner (nerve prints none anyway)
   -nogui         no graphics (nerve has none)
   -nomod         do not load the .mod files of the working directory
@@ -26,7 +27,10 @@ options:
   -              read standard input at that point
 ";
 
+/// The arguments that run something, in the order given (nrniv runs
+/// `-c` statements and files interleaved as they come).
 enum Input {
+    Statement(String),
     File(String),
     Stdin,
 }
@@ -43,14 +47,14 @@ pub fn main(args: Vec<String>) -> i32 {
         return modl(&args[1..]);
     }
     let mut load_cwd_mods = true;
-    let mut statements = Vec::new();
+    let mut statements = 0;
     let mut inputs = Vec::new();
     let mut tty: Option<bool> = None;
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "-c" => match it.next() {
-                Some(s) => statements.push(s),
+                Some(s) => inputs.push(Input::Statement(s)),
                 None => {
                     eprintln!("nerve: -c needs a statement");
                     return 2;
@@ -88,15 +92,16 @@ pub fn main(args: Vec<String>) -> i32 {
             return 1;
         }
     }
-    for (k, s) in statements.iter().enumerate() {
-        match run(&mut interp, &format!("-c[{}]", k + 1), s) {
-            Outcome::Continue => {}
-            Outcome::Exit(c) => return c,
-        }
-    }
     let mut read_stdin = true;
     for input in inputs {
         match input {
+            Input::Statement(text) => {
+                statements += 1;
+                match run(&mut interp, &format!("-c[{statements}]"), &text) {
+                    Outcome::Continue => {}
+                    Outcome::Exit(c) => return c,
+                }
+            }
             Input::File(path) => {
                 let text = match std::fs::read_to_string(&path) {
                     Ok(t) => t,

@@ -164,3 +164,17 @@ fn a_bad_mod_file_is_a_clear_error() {
     assert!(err.contains("bad.mod:2:"), "{err}");
     assert!(err.contains('^'), "{err}");
 }
+
+#[test]
+fn statements_and_files_run_in_the_order_given() {
+    let dir = empty_dir();
+    std::fs::write(dir.join("f.hoc"), "print \"file\"\n").expect("write");
+    let o = Command::new(env!("CARGO_BIN_EXE_nerve"))
+        .args(["-c", "print \"c1\"", "f.hoc", "-c", "print \"c2\""])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run nerve");
+    // nrniv 9.0.2 prints c1, file, c2
+    assert_eq!(stdout(&o), "c1\nfile\nc2\n");
+}
