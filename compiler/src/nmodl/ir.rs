@@ -401,6 +401,92 @@ pub struct Kernels {
     pub before_after: Vec<(BaTiming, Kernel)>,
 }
 
+impl Kernels {
+    /// The kernels that run once per instance (all but `table`), BEFORE/AFTER
+    /// blocks included.
+    pub fn per_instance(&self) -> impl Iterator<Item = &Kernel> {
+        [
+            &self.init,
+            &self.cur,
+            &self.jacob,
+            &self.state,
+            &self.net_receive,
+            &self.net_receive_init,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.before_after.iter().map(|(_, k)| k))
+    }
+}
+
+/// Calls `fs` on every statement and `fe` on every expression of `s`
+/// (pre-order), including nested ones.
+pub fn visit_stmt(s: &Stmt, fs: &mut dyn FnMut(&Stmt), fe: &mut dyn FnMut(&Expr)) {
+    fs(s);
+    match s {
+        Stmt::Assign(v, e) => {
+            visit_var(v, fe);
+            visit_expr(e, fe);
+        }
+        Stmt::If(c, a, b) => {
+            visit_expr(c, fe);
+            for s in a.iter().chain(b) {
+                visit_stmt(s, fs, fe);
+            }
+        }
+        Stmt::While(c, b) => {
+            visit_expr(c, fe);
+            for s in b {
+                visit_stmt(s, fs, fe);
+            }
+        }
+        Stmt::Call(_, args) | Stmt::Host(_, args) => {
+            for a in args {
+                visit_expr(a, fe);
+            }
+        }
+        Stmt::Return(e) => visit_expr(e, fe),
+        Stmt::Solve { a, b, out } => {
+            for e in a.iter().chain(b) {
+                visit_expr(e, fe);
+            }
+            for v in out {
+                visit_var(v, fe);
+            }
+        }
+    }
+}
+
+fn visit_var(v: &Var, fe: &mut dyn FnMut(&Expr)) {
+    if let Var::Slot(_, Some(i)) | Var::Global(_, Some(i)) = v {
+        visit_expr(i, fe);
+    }
+}
+
+/// Calls `fe` on `e` and every expression inside it (pre-order).
+pub fn visit_expr(e: &Expr, fe: &mut dyn FnMut(&Expr)) {
+    fe(e);
+    match e {
+        Expr::Num(_) => {}
+        Expr::Load(v) => visit_var(v, fe),
+        Expr::Un(_, a) => visit_expr(a, fe),
+        Expr::Bin(_, a, b) => {
+            visit_expr(a, fe);
+            visit_expr(b, fe);
+        }
+        Expr::Select(c, a, b) => {
+            visit_expr(c, fe);
+            visit_expr(a, fe);
+            visit_expr(b, fe);
+        }
+        Expr::Math(_, args) | Expr::Call(_, args) | Expr::Host(_, args) => {
+            for a in args {
+                visit_expr(a, fe);
+            }
+        }
+    }
+}
+
 /// A lowered mechanism.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MechIr {

@@ -145,41 +145,18 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
 /// Whether any kernel or function calls a random service (so the
 /// instances need a stream even without a RANDOM variable).
 fn uses_old_random(ir: &MechIr) -> bool {
-    fn e(x: &ir::Expr) -> bool {
-        use ir::Expr as E;
-        match x {
-            E::Host(h, a) => h.is_random() || a.iter().any(e),
-            E::Num(_) | E::Load(_) => false,
-            E::Un(_, a) => e(a),
-            E::Bin(_, a, b) => e(a) || e(b),
-            E::Select(a, b, c) => e(a) || e(b) || e(c),
-            E::Math(_, a) | E::Call(_, a) => a.iter().any(e),
-        }
+    let mut found = false;
+    let bodies = ir.kernels.per_instance().map(|k| &k.body);
+    for s in bodies.chain(ir.functions.iter().map(|f| &f.body)).flatten() {
+        let mut in_stmt = false;
+        ir::visit_stmt(
+            s,
+            &mut |s| in_stmt |= matches!(s, ir::Stmt::Host(h, _) if h.is_random()),
+            &mut |e| found |= matches!(e, ir::Expr::Host(h, _) if h.is_random()),
+        );
+        found |= in_stmt;
     }
-    fn s(x: &ir::Stmt) -> bool {
-        use ir::Stmt as S;
-        match x {
-            S::Assign(_, a) | S::Return(a) => e(a),
-            S::If(c, a, b) => e(c) || a.iter().any(s) || b.iter().any(s),
-            S::While(c, a) => e(c) || a.iter().any(s),
-            S::Call(_, a) => a.iter().any(e),
-            S::Host(h, a) => h.is_random() || a.iter().any(e),
-            S::Solve { a, b, .. } => a.iter().any(e) || b.iter().any(e),
-        }
-    }
-    let k = &ir.kernels;
-    let kernels = [
-        &k.init,
-        &k.cur,
-        &k.state,
-        &k.net_receive,
-        &k.net_receive_init,
-    ];
-    kernels
-        .iter()
-        .flat_map(|k| k.iter())
-        .any(|k| k.body.iter().any(s))
-        || ir.functions.iter().any(|f| f.body.iter().any(s))
+    found
 }
 
 impl NrnHost {

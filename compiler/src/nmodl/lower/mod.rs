@@ -266,19 +266,9 @@ impl<'a> Lowerer<'a> {
     /// Whether kernels that run per instance write a Global (directly or in a
     /// function they call).
     fn thread_safe(&self) -> bool {
-        let k = &self.ir.kernels;
-        let per_instance = [
-            &k.init,
-            &k.cur,
-            &k.jacob,
-            &k.state,
-            &k.net_receive,
-            &k.net_receive_init,
-        ];
         let mut seen = vec![false; self.ir.functions.len()];
         let mut writes = false;
-        let ba = k.before_after.iter().map(|(_, kern)| kern);
-        for kern in per_instance.into_iter().flatten().chain(ba) {
+        for kern in self.ir.kernels.per_instance() {
             writes |= writes_global(&kern.body, &self.ir.functions, &mut seen);
         }
         !writes
@@ -336,74 +326,6 @@ pub(crate) fn calls_in(s: &Stmt) -> Vec<usize> {
     );
     stmt_calls.extend(expr_calls);
     stmt_calls
-}
-
-/// Calls `fs` on every statement and `fe` on every expression of `s`
-/// (pre-order), including nested ones.
-pub(crate) fn visit_stmt(s: &Stmt, fs: &mut dyn FnMut(&Stmt), fe: &mut dyn FnMut(&Expr)) {
-    fs(s);
-    match s {
-        Stmt::Assign(v, e) => {
-            visit_var(v, fe);
-            visit_expr(e, fe);
-        }
-        Stmt::If(c, a, b) => {
-            visit_expr(c, fe);
-            for s in a.iter().chain(b) {
-                visit_stmt(s, fs, fe);
-            }
-        }
-        Stmt::While(c, b) => {
-            visit_expr(c, fe);
-            for s in b {
-                visit_stmt(s, fs, fe);
-            }
-        }
-        Stmt::Call(_, args) | Stmt::Host(_, args) => {
-            for a in args {
-                visit_expr(a, fe);
-            }
-        }
-        Stmt::Return(e) => visit_expr(e, fe),
-        Stmt::Solve { a, b, out } => {
-            for e in a.iter().chain(b) {
-                visit_expr(e, fe);
-            }
-            for v in out {
-                visit_var(v, fe);
-            }
-        }
-    }
-}
-
-fn visit_var(v: &Var, fe: &mut dyn FnMut(&Expr)) {
-    if let Var::Slot(_, Some(i)) | Var::Global(_, Some(i)) = v {
-        visit_expr(i, fe);
-    }
-}
-
-/// Calls `fe` on `e` and every expression inside it (pre-order).
-pub(crate) fn visit_expr(e: &Expr, fe: &mut dyn FnMut(&Expr)) {
-    fe(e);
-    match e {
-        Expr::Num(_) => {}
-        Expr::Load(v) => visit_var(v, fe),
-        Expr::Un(_, a) => visit_expr(a, fe),
-        Expr::Bin(_, a, b) => {
-            visit_expr(a, fe);
-            visit_expr(b, fe);
-        }
-        Expr::Select(c, a, b) => {
-            visit_expr(c, fe);
-            visit_expr(a, fe);
-            visit_expr(b, fe);
-        }
-        Expr::Math(_, args) | Expr::Call(_, args) | Expr::Host(_, args) => {
-            for a in args {
-                visit_expr(a, fe);
-            }
-        }
-    }
 }
 
 /// Shorthands for building IR.
