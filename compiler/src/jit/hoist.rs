@@ -10,7 +10,7 @@
 //! in an untaken branch, changes nothing but the time taken; the values are
 //! bit-identical.
 
-use crate::nmodl::ir::{Expr, Kernel, Stmt, Var};
+use crate::nmodl::ir::{visit_stmt, Expr, Kernel, Stmt, Var};
 
 /// A kernel whose invariant subexpressions became `Local(k)` for
 /// `k >= kernel.locals` of the original, with what to compute first.
@@ -48,44 +48,26 @@ struct Hoister {
     prologue: Vec<(usize, Expr)>,
 }
 
+/// Whether `s` may change a GLOBAL: it writes one, writes through a
+/// POINTER (which may point at one of this mechanism's GLOBALs), or calls
+/// a FUNCTION or PROCEDURE (which may do either).
 fn stmt_may_write_global(s: &Stmt) -> bool {
-    match s {
-        Stmt::Assign(Var::Global(..), _) | Stmt::Call(..) => true,
-        Stmt::Assign(v, e) => var_calls(v) || expr_calls(e),
-        Stmt::If(c, t, e) => {
-            expr_calls(c)
-                || t.iter().any(stmt_may_write_global)
-                || e.iter().any(stmt_may_write_global)
-        }
-        Stmt::While(c, b) => expr_calls(c) || b.iter().any(stmt_may_write_global),
-        Stmt::Host(_, args) => args.iter().any(expr_calls),
-        Stmt::Return(e) => expr_calls(e),
-        Stmt::Solve { a, b, out } => {
-            out.iter()
-                .any(|v| matches!(v, Var::Global(..)) || var_calls(v))
-                || a.iter().chain(b).any(expr_calls)
-        }
-    }
-}
-
-fn var_calls(v: &Var) -> bool {
-    match v {
-        Var::Slot(_, Some(i)) | Var::Global(_, Some(i)) => expr_calls(i),
-        _ => false,
-    }
-}
-
-/// `e` calls a FUNCTION (which may write GLOBALs).
-fn expr_calls(e: &Expr) -> bool {
-    match e {
-        Expr::Num(_) => false,
-        Expr::Load(v) => var_calls(v),
-        Expr::Un(_, a) => expr_calls(a),
-        Expr::Bin(_, a, b) => expr_calls(a) || expr_calls(b),
-        Expr::Select(c, a, b) => expr_calls(c) || expr_calls(a) || expr_calls(b),
-        Expr::Math(_, args) | Expr::Host(_, args) => args.iter().any(expr_calls),
-        Expr::Call(..) => true,
-    }
+    let global = |v: &Var| matches!(v, Var::Global(..) | Var::Pointer(_));
+    let mut writes = false;
+    let mut calls = false;
+    visit_stmt(
+        s,
+        &mut |s| {
+            writes |= match s {
+                Stmt::Assign(v, _) => global(v),
+                Stmt::Solve { out, .. } => out.iter().any(global),
+                Stmt::Call(..) => true,
+                _ => false,
+            }
+        },
+        &mut |e| calls |= matches!(e, Expr::Call(..)),
+    );
+    writes || calls
 }
 
 impl Hoister {

@@ -570,3 +570,42 @@ fn pointers_are_read_and_written_through_the_table_in_instance_order() {
         targets[0] = 0.0;
     }
 }
+
+/// A POINTER may refer to one of the mechanism's own GLOBALs: a kernel that
+/// writes through it changes the GLOBAL, so loads of the GLOBAL must stay in
+/// the loop. `p = p + 1; x = g * 2` with every p pointing at g.
+#[test]
+fn writing_through_a_pointer_keeps_globals_live() {
+    for opts in ALL_OPTIONS {
+        let mut ir = mech(MechKind::Density, &[("x", 1, 0.0)]);
+        ir.globals = vec![GlobalDecl {
+            name: "g".into(),
+            role: VarRole::Assigned,
+            size: 1,
+            default: 0.0,
+            hoc: true,
+        }];
+        ir.pointers = vec![PointerDecl {
+            name: "p".into(),
+            unit: None,
+        }];
+        ir.thread_safe = false;
+        ir.kernels.state = kernel(
+            0,
+            vec![
+                set(Var::Pointer(0), add(ld(Var::Pointer(0)), n(1.0))),
+                set(s(0), mul(ld(Var::Global(0, None)), n(2.0))),
+            ],
+        );
+        let c = compile_with(&ir, opts).unwrap();
+        let count = 3;
+        let mut w = World::new(&ir, count);
+        w.globals = vec![10.0];
+        let g = w.globals.as_mut_ptr();
+        w.pointers = (0..w.stride).map(|_| g).collect();
+        w.run(c.kernels().state);
+        let got: Vec<f64> = (0..count).map(|i| w.slot(0, i)).collect();
+        assert_eq!(got, vec![22.0, 24.0, 26.0], "{opts:?}");
+        assert_eq!(w.globals, vec![13.0]);
+    }
+}
