@@ -698,19 +698,6 @@ pub(crate) fn set(
     }
 }
 
-/// The IR's view of an ion field as the runtime's slot (same order).
-#[allow(dead_code)]
-pub(crate) fn ion_slot(f: ir::IonField) -> usize {
-    use nerve_runtime::mechanism::ion;
-    match f {
-        IonField::Erev => ion::EREV,
-        IonField::ConcIn => ion::CONC_IN,
-        IonField::ConcOut => ion::CONC_OUT,
-        IonField::Current => ion::CURRENT,
-        IonField::DCurrentDv => ion::DCURRENT_DV,
-    }
-}
-
 /// Registers the mechanism built-ins that do not depend on a mechanism.
 pub(crate) fn register(interp: &mut Interpreter) {
     // ion_style("X_ion" [, c_style, e_style, einit, eadvance, cinit])

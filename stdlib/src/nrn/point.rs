@@ -12,7 +12,6 @@ use std::rc::Weak;
 #[derive(Debug)]
 pub(crate) struct PointProcess {
     /// its mechanism type
-    #[allow(dead_code)] // for NetCon (events)
     pub mech: MechTypeId,
     /// its instance in the model (`None` once the model dropped it)
     pub instance: Option<InstanceId>,
