@@ -444,12 +444,7 @@ impl Model {
         }
         // an unlocated instance's POINTERs, as a one-row table
         let mut one_row: Vec<*mut f64> = Vec::new();
-        let null_ion = IonView {
-            data: std::ptr::null_mut(),
-            stride: 0,
-            index: std::ptr::null(),
-        };
-        let mut ions = [null_ion; MAX_IONS];
+        let mut ions = [NO_ION; MAX_IONS];
         let nions = self.mech_types[ti].ion_types.len();
         let zero_row = [0u32; 1];
         // scratch storage for a call with no instance (kept alive to the end)
@@ -487,26 +482,14 @@ impl Model {
             Some(l) if l.block != super::store::LOOSE => {
                 let g = &mut self.groups[l.block as usize];
                 out.lend_extras(&mut g.mechs[ti], gix);
-                for (j, it) in self.mech_types[ti].ion_types.iter().enumerate() {
-                    let ib = &mut g.mechs[it.0 as usize];
-                    ions[j].data = ib.data.as_mut_ptr();
-                    ions[j].stride = ib.stride;
-                }
-                let mb = &mut g.mechs[ti];
-                for (j, rows) in mb.ion_rows.iter().enumerate().take(nions) {
-                    ions[j].index = rows.as_ptr();
-                }
-                view.count = mb.count;
-                view.stride = mb.stride;
-                view.data = mb.data.as_mut_ptr();
-                view.node_index = mb.node_row.as_ptr();
-                view.node_count = g.nodes.len();
-                view.v = g.nodes.v.as_ptr();
-                view.rhs = g.nodes.rhs.as_mut_ptr();
-                view.d = g.nodes.d.as_mut_ptr();
-                view.area = g.nodes.area.as_ptr();
-                view.diam = g.nodes.diam.as_ptr();
-                view.pointers = mb.pointers.as_view();
+                view = MechanismView {
+                    globals: view.globals,
+                    t: view.t,
+                    dt: view.dt,
+                    celsius: view.celsius,
+                    secondorder: view.secondorder,
+                    ..block_view(g, ti, &self.mech_types[ti].ion_types, &mut ions)
+                };
                 row = l.row as usize;
             }
             other => {
