@@ -35,6 +35,7 @@ impl Model {
                 })
                 .collect(),
             ncell,
+            finite: true,
             ..CellGroup::default()
         };
         let mut groups: Vec<CellGroup> = Vec::with_capacity(ngroup);
@@ -52,13 +53,14 @@ impl Model {
             next += count;
             let mut order: Vec<NodeId> = Vec::new();
             let mut parent: Vec<u32> = Vec::new();
-            let mut cap_rows: Vec<u32> = Vec::new();
+            let mut cap: Vec<f64> = Vec::new();
             let mut row_of: HashMap<NodeId, u32> = HashMap::new();
             for &c in cells {
                 let rn = self.sec(c)?.parent_node.ok_or(ModelError::DeletedNode)?;
                 row_of.insert(rn, order.len() as u32);
                 order.push(rn);
                 parent.push(u32::MAX);
+                cap.push(0.0);
             }
             let mut cell_ranges = Vec::with_capacity(cells.len());
             for &c in cells {
@@ -76,9 +78,8 @@ impl Model {
                         row_of.insert(n, row);
                         order.push(n);
                         parent.push(prow);
-                        if j < last {
-                            cap_rows.push(row);
-                        }
+                        // the node at a section's end has no membrane
+                        cap.push(if j < last { 1.0 } else { 0.0 });
                         prow = row;
                     }
                 }
@@ -134,8 +135,9 @@ impl Model {
                 }
                 block.mechs[t].ion_rows = rows;
             }
+            block.units = super::hines::plan(&block.cell_ranges, &parent);
             block.parent = parent;
-            block.cap_rows = cap_rows;
+            block.cap = cap;
             block.t = self.t;
             // forces the next step to take t, dt and cj from the model
             block.dt = f64::NAN;
@@ -172,6 +174,7 @@ impl Model {
         self.loose = loose;
         self.secorder = secorder;
         self.structure_changed = false;
+        self.groups_gen += 1;
         self.diam_changed = true;
         Ok(())
     }

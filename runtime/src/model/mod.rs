@@ -325,6 +325,8 @@ pub struct Model {
     pub(crate) pool: Option<rayon::ThreadPool>,
     tree_changed: bool,
     structure_changed: bool,
+    /// counts the cell group rebuilds (caches of group rows compare it)
+    groups_gen: u64,
     diam_changed: bool,
     /// counts shape changes (NEURON's `nrn_shape_changed_`)
     shape_changed: u64,
@@ -371,6 +373,7 @@ impl Model {
             pool: None,
             tree_changed: true,
             structure_changed: true,
+            groups_gen: 0,
             diam_changed: true,
             shape_changed: 0,
             shape_defined_at: None,

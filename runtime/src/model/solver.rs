@@ -171,17 +171,11 @@ impl StepContext<'_> {
 
 /// NEURON's `setup_tree_matrix` (`nrn_rhs` then `nrn_lhs`) for one group.
 fn setup_tree_matrix(ctx: &StepContext, g: &mut CellGroup) {
-    g.nodes.rhs.iter_mut().for_each(|x| *x = 0.0);
+    g.nodes.rhs.fill(0.0);
     ctx.run(g, Hook::Cur);
-    hines::axial_rhs(g);
-    g.nodes.d.iter_mut().for_each(|x| *x = 0.0);
+    g.nodes.d.fill(0.0);
     ctx.run(g, Hook::Jacob);
-    let cfac = 0.001 * g.cj;
-    for &r in &g.cap_rows {
-        let r = r as usize;
-        g.nodes.d[r] += cfac * g.nodes.cm[r];
-    }
-    hines::axial_lhs(g);
+    hines::assemble(g, 0.001 * g.cj);
 }
 
 /// One fixed step of one group (NEURON's `nrn_fixed_step_thread` and
@@ -199,20 +193,7 @@ fn step_solve(ctx: &StepContext, g: &mut CellGroup) {
     if ctx.secondorder == 2 {
         ctx.run(g, Hook::SecondOrderCur);
     }
-    if ctx.secondorder != 0 {
-        for (v, dv) in g.nodes.v.iter_mut().zip(&g.nodes.rhs) {
-            *v += 2.0 * dv;
-        }
-    } else {
-        for (v, dv) in g.nodes.v.iter_mut().zip(&g.nodes.rhs) {
-            *v += dv;
-        }
-    }
-    let cfac = 0.001 * g.cj;
-    for &r in &g.cap_rows {
-        let r = r as usize;
-        g.nodes.i_cap[r] = cfac * g.nodes.cm[r] * g.nodes.rhs[r];
-    }
+    g.finite = hines::update_v(g, 0.001 * g.cj, ctx.secondorder != 0);
     g.t += 0.5 * g.dt;
 }
 
@@ -287,8 +268,10 @@ impl Model {
     /// events they post wait in the groups' outboxes.
     pub(crate) fn init_groups(&mut self) {
         self.for_each_group(|ctx, g| {
-            for &r in &g.cap_rows {
-                g.nodes.i_cap[r as usize] = 0.0;
+            for (i_cap, &c) in g.nodes.i_cap.iter_mut().zip(&g.cap) {
+                if c != 0.0 {
+                    *i_cap = 0.0;
+                }
             }
             ctx.run(g, Hook::Init);
         });
@@ -395,7 +378,8 @@ impl Model {
     }
 
     fn check_finite(&self) -> Result<()> {
-        for g in &self.groups {
+        // the last v update of each group said whether its v are finite
+        for g in self.groups.iter().filter(|g| !g.finite) {
             if let Some(row) = g.nodes.v.iter().position(|v| !v.is_finite()) {
                 let id = g.nodes.ids[row];
                 let (s, x) = self.node_location(id)?;

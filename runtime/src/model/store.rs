@@ -222,14 +222,19 @@ pub(crate) struct CellGroup {
     pub ncell: usize,
     /// per cell, its non-root rows `start..end` (contiguous, in Hines order)
     pub cell_ranges: Vec<(u32, u32)>,
-    /// rows of the nodes that have membrane (capacitance)
-    pub cap_rows: Vec<u32>,
+    /// the cells in the solve's units (pairs of same-shaped cells)
+    pub units: Vec<super::hines::Unit>,
+    /// per row, 1.0 where the node has membrane (capacitance), else 0.0
+    pub cap: Vec<f64>,
     /// this group's time [ms] (NEURON's `NrnThread::_t`)
     pub t: f64,
     /// this group's time step [ms]
     pub dt: f64,
     /// 1/dt, or 2/dt for `secondorder` [1/ms]
     pub cj: f64,
+    /// false when the last v update produced a NaN or infinite v (the
+    /// step's end then finds and reports it)
+    pub finite: bool,
     /// events posted by this group's kernels (INITIAL's `net_send`)
     pub outbox: super::events::HostOutbox,
 }

@@ -10,7 +10,7 @@ use super::queue::ItemId;
 use super::{Event, GidSpike, NetConId, PreSynId, PreSynSource};
 use crate::mechanism::{MechanismKind, MechanismView, NetReceiveKernel};
 use crate::model::solver::{block_view, NO_ION};
-use crate::model::{InstanceId, Model, ModelError, Result};
+use crate::model::{InstanceId, Model, ModelError, Result, VarRef};
 
 /// NEURON adds this to the time of a threshold crossing found by the fixed
 /// step (`check_thresh` sends at `t + 1e-10`) [ms].
@@ -379,25 +379,83 @@ impl Model {
     /// `t + 1e-10`.
     pub fn check_thresholds(&mut self) -> Result<()> {
         let (t, _) = self.group_t();
-        let order = self.events.presyn_order.clone();
-        for ps in order {
-            let p = self.presyn(ps)?;
-            let PreSynSource::Var(r) = p.source else {
+        let key = (self.groups_gen, self.events.presyn_gen);
+        if (self.structure_changed || self.tree_changed)
+            || self.events.threshold_cache.key != Some(key)
+        {
+            self.build_threshold_cache()?;
+            self.events.threshold_cache.key =
+                (!(self.structure_changed || self.tree_changed)).then_some(key);
+        }
+        let sources = std::mem::take(&mut self.events.threshold_cache.sources);
+        let r = self.check_sources(&sources, t);
+        self.events.threshold_cache.sources = sources;
+        r
+    }
+
+    fn check_sources(&mut self, sources: &[(PreSynId, super::ValueAt)], t: f64) -> Result<()> {
+        use super::ValueAt;
+        for &(ps, at) in sources {
+            let x = match at {
+                ValueAt::V { block, row } => self.groups[block as usize].nodes.v[row as usize],
+                ValueAt::Data { block, mech, index } => {
+                    self.groups[block as usize].mechs[mech as usize].data[index as usize]
+                }
+                ValueAt::Other(r) => match self.get(r) {
+                    Ok(x) => x,
+                    Err(_) => continue,
+                },
+            };
+            let Some(p) = self.events.presyns.get_mut(ps) else {
                 continue;
             };
-            let threshold = p.threshold;
-            let Ok(x) = self.get(r) else {
-                continue;
-            };
-            if x - threshold > 0.0 {
-                if !self.presyn(ps)?.above {
-                    self.presyn_mut(ps)?.above = true;
+            if x - p.threshold > 0.0 {
+                if !p.above {
+                    p.above = true;
                     self.presyn_send(ps, t + THRESHOLD_TEPS)?;
                 }
             } else {
-                self.presyn_mut(ps)?.above = false;
+                p.above = false;
             }
         }
+        Ok(())
+    }
+
+    /// Lists the variable sources in check order with where their values
+    /// are (in a cell group when the structure is up to date; else read
+    /// through [`Model::get`]).
+    fn build_threshold_cache(&mut self) -> Result<()> {
+        use super::ValueAt;
+        let located = !(self.structure_changed || self.tree_changed);
+        let mut sources = Vec::with_capacity(self.events.presyn_order.len());
+        for &ps in &self.events.presyn_order {
+            let PreSynSource::Var(r) = self.presyn(ps)?.source else {
+                continue;
+            };
+            let at = match r {
+                VarRef::V(n) if located => match self.node_info(n) {
+                    Ok(info) if info.loc.block != LOOSE => ValueAt::V {
+                        block: info.loc.block,
+                        row: info.loc.row,
+                    },
+                    _ => ValueAt::Other(r),
+                },
+                VarRef::Instance(i, slot) if located => match self.instance_info(i) {
+                    Ok(info) if info.loc.block != LOOSE => {
+                        let mb = &self.groups[info.loc.block as usize].mechs[info.mech.0 as usize];
+                        ValueAt::Data {
+                            block: info.loc.block,
+                            mech: info.mech.0,
+                            index: (slot * mb.stride + info.loc.row as usize) as u32,
+                        }
+                    }
+                    _ => ValueAt::Other(r),
+                },
+                _ => ValueAt::Other(r),
+            };
+            sources.push((ps, at));
+        }
+        self.events.threshold_cache.sources = sources;
         Ok(())
     }
 

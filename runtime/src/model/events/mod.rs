@@ -138,6 +138,30 @@ pub(crate) struct Events {
     pub spikes: Vec<Spike>,
     /// the gids of this rank and their sources (`ParallelContext`)
     pub gids: gid::Gids,
+    /// changes whenever a source is created or removed
+    pub presyn_gen: u64,
+    /// where each threshold source's value is, for the per-step check
+    /// (valid for the `(groups_gen, presyn_gen)` it was built for)
+    pub threshold_cache: ThresholdCache,
+}
+
+/// The per-step threshold check's list of variable sources and where their
+/// values are in the cell groups.
+#[derive(Debug, Default)]
+pub(crate) struct ThresholdCache {
+    pub key: Option<(u64, u64)>,
+    pub sources: Vec<(PreSynId, ValueAt)>,
+}
+
+/// Where a source variable's value is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ValueAt {
+    /// `v` of row `row` of group `block`
+    V { block: u32, row: u32 },
+    /// element `index` of mechanism type `mech`'s data in group `block`
+    Data { block: u32, mech: u32, index: u32 },
+    /// anywhere else: read through [`Model::get`]
+    Other(VarRef),
 }
 
 /// NEURON's default threshold of a new source [mV].
@@ -178,6 +202,7 @@ impl Model {
             gid: None,
         });
         self.events.presyn_order.push(id);
+        self.events.presyn_gen += 1;
         match source {
             PreSynSource::Var(r) => {
                 self.events.by_var.insert(r, id);
@@ -376,6 +401,7 @@ impl Model {
                 }
             }
             self.events.presyn_order.retain(|&x| x != ps);
+            self.events.presyn_gen += 1;
         }
     }
 
