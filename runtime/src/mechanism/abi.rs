@@ -13,8 +13,9 @@
 //! # The order the solver calls the hooks (NEURON's fixed step)
 //! * `finitialize`: v is set, then `init` of every type in type order, then one
 //!   `cur` + `jacob` pass (NEURON's `fcurrent`, so assigned currents are valid).
-//! * `fadvance`: t += dt/2; `rhs` is zeroed, `cur` of every type, axial terms;
-//!   `d` is zeroed, `jacob` of every type, capacitance, axial terms; Hines solve;
+//! * `fadvance`: t += dt/2; `rhs` and `d` are zeroed, `cur` of every type
+//!   (which may add its conductance to `d` itself), `jacob` of every type,
+//!   capacitance, axial terms; Hines solve;
 //!   `second_order_cur` (only when `secondorder == 2`); v += rhs (2 rhs when
 //!   `secondorder > 0`); t += dt/2; `state` of every type.
 //!
@@ -157,10 +158,13 @@ pub struct MechanismKernels {
     /// BREAKPOINT currents: evaluates the current at v+0.001 and at v (in that
     /// order, as NEURON does), subtracts i(v) from `rhs` (adds it, for an
     /// electrode current), stores g = (i(v+0.001) - i(v)) / 0.001 in its own
-    /// data for `jacob`, and accumulates ion currents. Must not touch `d`.
+    /// data, and accumulates ion currents. It may add g to `d` itself
+    /// (subtract it, for an electrode current; `d` is zeroed before the
+    /// first `cur`), as NMODL kernels do, or leave that to `jacob`; it only
+    /// adds to a node's `d`, never reads it otherwise.
     pub cur: Option<Kernel>,
     /// Adds the conductance stored by `cur` to `d` (subtracts it for an
-    /// electrode current). Must not touch `rhs`.
+    /// electrode current), when `cur` did not. Must not touch `rhs`.
     pub jacob: Option<Kernel>,
     /// SOLVE of the states over one step with the new v. May write the
     /// instance data and ion concentrations; must not touch `rhs` or `d`.

@@ -172,8 +172,8 @@ impl StepContext<'_> {
 /// NEURON's `setup_tree_matrix` (`nrn_rhs` then `nrn_lhs`) for one group.
 fn setup_tree_matrix(ctx: &StepContext, g: &mut CellGroup) {
     g.nodes.rhs.fill(0.0);
-    ctx.run(g, Hook::Cur);
     g.nodes.d.fill(0.0);
+    ctx.run(g, Hook::Cur);
     ctx.run(g, Hook::Jacob);
     hines::assemble(g, 0.001 * g.cj);
 }

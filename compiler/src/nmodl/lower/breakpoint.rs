@@ -6,8 +6,9 @@
 //! * `cur`: the BREAKPOINT block (without SOLVE) at `v + 0.001` then at `v`,
 //!   `_g = (i(v+.001) - i(v))/.001`, each written ion current and its
 //!   `di/dv` added into the ion, `rhs -= i` (`+=` for ELECTRODE_CURRENT);
-//!   a point process scales by `1e2/area` (nA → mA/cm²);
-//! * `jacob`: `d += _g` (`-=` for ELECTRODE_CURRENT);
+//!   a point process scales by `1e2/area` (nA → mA/cm²); then NEURON's
+//!   `nrn_jacob`, `d += _g` (`-=` for ELECTRODE_CURRENT), in the same pass
+//!   (no separate `jacob` kernel: one sweep over the instances, not two);
 //! * `state`: `v`, ion values in, each SOLVE of BREAKPOINT, the rest of
 //!   BREAKPOINT when the mechanism has no current, concentrations out.
 
@@ -224,17 +225,15 @@ impl Lowerer<'_> {
         } else {
             body.push(sub_from(&node_rhs, load(&rhs)));
         }
-        let locals = self.end(saved);
-        self.ir.kernels.cur = Some(Kernel { locals, body });
-        let jacob = if self.ir.electrode_current {
+        // NEURON's `nrn_jacob`, in the same pass: the solver zeroes d with
+        // rhs, and each node still gets its types' terms in type order
+        body.push(if self.ir.electrode_current {
             sub_from(&node_d, load(&g))
         } else {
             add_to(&node_d, load(&g))
-        };
-        self.ir.kernels.jacob = Some(Kernel {
-            locals: 0,
-            body: vec![jacob],
         });
+        let locals = self.end(saved);
+        self.ir.kernels.cur = Some(Kernel { locals, body });
     }
 }
 
