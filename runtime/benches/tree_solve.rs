@@ -1,7 +1,7 @@
 //! The Hines tree solve alone, in ns per node (not a test: run with
-//! `cargo bench -p nerve-runtime --bench tree_solve`). Two shapes: one
-//! 10^4-node unbranched cable, and 1,000 cells of 70 nodes (a soma and two
-//! dendrites each).
+//! `cargo bench -p nerve-runtime --bench tree_solve`). Three shapes: one
+//! 10^4-node unbranched cable, 1,000 cells of 70 nodes (a soma and two
+//! dendrites each), and one branched cell of about 10^4 nodes.
 
 use nerve_runtime::model::Model;
 
@@ -29,6 +29,37 @@ fn cells() -> Model {
     m
 }
 
+/// One cell like `bigcell.hoc`: a soma and two binary trees of 7 levels,
+/// sections of 39 segments (about 10^4 nodes).
+fn big_tree() -> Model {
+    let mut m = Model::new();
+    let soma = m.new_section("soma");
+    m.set_length(soma, 30.0).expect("length");
+    m.set_diam_all(soma, 30.0).expect("diam");
+    let mut frontier = Vec::new();
+    for t in 0..2 {
+        let s = m.new_section(&format!("t{t}"));
+        m.set_length(s, 200.0).expect("length");
+        m.set_nseg(s, 39).expect("nseg");
+        m.connect(s, 0.0, soma, t as f64).expect("connect");
+        frontier.push(s);
+    }
+    for level in 1..7 {
+        let mut next = Vec::new();
+        for (k, &p) in frontier.iter().enumerate() {
+            for c in 0..2 {
+                let s = m.new_section(&format!("l{level}_{k}_{c}"));
+                m.set_length(s, 200.0).expect("length");
+                m.set_nseg(s, 39).expect("nseg");
+                m.connect(s, 0.0, p, 1.0).expect("connect");
+                next.push(s);
+            }
+        }
+        frontier = next;
+    }
+    m
+}
+
 fn measure(name: &str, mut m: Model, reps: usize) {
     let nodes = m.node_count().expect("nodes");
     // Warm up, then take the best of five rounds.
@@ -44,4 +75,5 @@ fn measure(name: &str, mut m: Model, reps: usize) {
 fn main() {
     measure("one cable of 10^4 nodes", cable(), 2000);
     measure("1,000 cells of 70 nodes", cells(), 300);
+    measure("one binary tree (bigcell)", big_tree(), 2000);
 }

@@ -62,9 +62,7 @@ impl Model {
                 parent.push(u32::MAX);
                 cap.push(0.0);
             }
-            let mut cell_ranges = Vec::with_capacity(cells.len());
             for &c in cells {
-                let start = order.len() as u32;
                 let mut queue: VecDeque<SectionId> = VecDeque::from([c]);
                 while let Some(s) = queue.pop_front() {
                     let sec = self.sec(s)?;
@@ -83,10 +81,8 @@ impl Model {
                         prow = row;
                     }
                 }
-                cell_ranges.push((start, order.len() as u32));
             }
             let mut block = new_block(cells.len());
-            block.cell_ranges = cell_ranges;
             for &n in &order {
                 let v = self.node_values(n)?;
                 let row = block.nodes.push(n, v);
@@ -135,7 +131,7 @@ impl Model {
                 }
                 block.mechs[t].ion_rows = rows;
             }
-            block.units = super::hines::plan(&block.cell_ranges, &parent);
+            block.plan = super::hines::SolvePlan::new(&parent, cells.len());
             block.parent = parent;
             block.cap = cap;
             block.t = self.t;

@@ -6,8 +6,8 @@ use super::store::CellGroup;
 
 /// Checks (in debug builds) what the loops below rely on to index without
 /// bounds checks: every node array has one entry per node, each non-root
-/// node's parent comes before it, and the cell ranges lie in the non-root
-/// rows. [`rebuild_groups`](super::Model::rebuild_groups) builds groups
+/// node's parent comes before it, and the solve plan's chains cover the
+/// non-root rows. [`rebuild_groups`](super::Model::rebuild_groups) builds groups
 /// this way and nothing changes a group's shape afterwards.
 fn debug_check(g: &CellGroup) {
     if cfg!(debug_assertions) {
@@ -24,10 +24,17 @@ fn debug_check(g: &CellGroup) {
         assert_eq!(g.cap.len(), n);
         assert_eq!(g.nodes.cm.len(), n);
         assert!((g.ncell..n).all(|i| (g.parent[i] as usize) < i));
-        assert!(g
-            .cell_ranges
-            .iter()
-            .all(|&(s, e)| g.ncell <= s as usize && s <= e && e as usize <= n));
+        let p = &g.plan;
+        assert_eq!(
+            p.chains.iter().map(|c| c.len as usize).sum::<usize>(),
+            n - g.ncell
+        );
+        for c in &p.chains {
+            let (h, e) = (c.head as usize, (c.head + c.len) as usize);
+            assert!(g.ncell <= h && h < e && e <= n);
+            let root = g.parent[h] as usize;
+            assert!((h + 1..e).all(|r| g.parent[r] as usize >= h || g.parent[r] as usize == root));
+        }
     }
 }
 
@@ -105,78 +112,185 @@ pub(crate) fn update_v(g: &mut CellGroup, cfac: f64, twice: bool) -> bool {
     finite
 }
 
-/// Cells are solved in units: two cells of the same shape (same length,
-/// same parent structure) form a pair whose eliminations run in the two
-/// lanes of f64x2 operations (the divider's throughput per value doubles),
-/// any other cell is a single. Built by [`plan`] when the group is built.
+/// Rows `head..head + len` that are eliminated as one run, from the last
+/// row to the head (NEURON's order within it): every row's parent is in
+/// the run, except the head's, which is in another run or a root. Either
+/// a whole cell, or an unbranched chain (a section's nodes, extended by a
+/// child section continuing from its last node).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Unit {
-    /// first non-root row of the (first) cell
-    pub s0: u32,
-    /// first non-root row of the second cell (= `s0` for a single)
-    pub s1: u32,
-    /// rows per cell
+pub(crate) struct Chain {
+    pub head: u32,
     pub len: u32,
 }
 
-impl Unit {
-    fn paired(&self) -> bool {
-        self.s0 != self.s1
-    }
+/// One or two chains of the same length, solved together (two in the lanes
+/// of f64x2 operations: the divider's throughput per value doubles).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Unit {
+    c0: u32,
+    /// the second chain (= `c0` for a single)
+    c1: u32,
+    /// the chains' heads and (common) length
+    h0: u32,
+    h1: u32,
+    len: u32,
 }
 
-/// Pairs neighbouring cells of the same shape (see [`Unit`]).
-pub(crate) fn plan(cell_ranges: &[(u32, u32)], parent: &[u32]) -> Vec<Unit> {
-    let shape_eq = |(s0, e0): (u32, u32), (s1, e1): (u32, u32)| {
-        let rel = |p: u32, s: u32| if p >= s { p - s } else { u32::MAX };
-        e0 - s0 == e1 - s1
-            && (0..e0 - s0)
-                .all(|k| rel(parent[(s0 + k) as usize], s0) == rel(parent[(s1 + k) as usize], s1))
-    };
-    let mut units = Vec::with_capacity(cell_ranges.len());
-    let mut k = 0;
-    while k < cell_ranges.len() {
-        let (s, e) = cell_ranges[k];
-        if k + 1 < cell_ranges.len() && shape_eq(cell_ranges[k], cell_ranges[k + 1]) {
-            units.push(Unit {
-                s0: s,
-                s1: cell_ranges[k + 1].0,
-                len: e - s,
-            });
-            k += 2;
-        } else {
-            units.push(Unit {
-                s0: s,
-                s1: s,
-                len: e - s,
-            });
-            k += 1;
+/// The order in which [`solve`] works through a group's tree, built once
+/// per group by [`SolvePlan::new`].
+///
+/// Elimination (leaves to root) runs chain by chain: a chain may start
+/// once every chain attached to it is done, so the chains are taken by
+/// height (leaf chains first) and the chains of one height, which are
+/// independent, are interleaved [`INTERLEAVE`] units at a time: the
+/// processor overlaps their dependent divisions. What a chain's head
+/// subtracts from the node it hangs on is kept aside and subtracted when
+/// that node's chain starts, for all its child chains in decreasing row
+/// order, before the node's own in-chain child: exactly NEURON's order of
+/// operations on every node (NEURON eliminates rows from the last to the
+/// first, and child chains have larger rows than the node they hang on).
+/// Back substitution (root to leaves) takes the chains by depth.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SolvePlan {
+    chains: Vec<Chain>,
+    /// child chains of each chain (then of each root row: index
+    /// `chains.len() + root`), in decreasing head row: `kids[kid_start[o]..kid_start[o + 1]]`
+    kid_start: Vec<u32>,
+    kids: Vec<u32>,
+    /// elimination units, by height; `fwd_levels` are ranges of `fwd`
+    fwd: Vec<Unit>,
+    fwd_levels: Vec<(u32, u32)>,
+    /// substitution units, by depth
+    back: Vec<Unit>,
+    back_levels: Vec<(u32, u32)>,
+}
+
+impl SolvePlan {
+    /// The plan for a tree of `parent` (Hines order, roots `0..ncell`, each
+    /// cell's rows contiguous). With enough cells to interleave, each cell
+    /// is one run; otherwise (few big cells) each unbranched chain is.
+    pub(crate) fn new(parent: &[u32], ncell: usize) -> Self {
+        let n = parent.len();
+        let by_cell = ncell >= 2 * INTERLEAVE;
+        let mut chains: Vec<Chain> = Vec::new();
+        let mut chain_of = vec![u32::MAX; n];
+        for r in ncell..n {
+            let p = parent[r] as usize;
+            let starts = if by_cell {
+                p < ncell
+                    && (r == ncell || parent[chains[chains.len() - 1].head as usize] as usize != p)
+            } else {
+                p != r - 1 || r == ncell
+            };
+            if starts {
+                chains.push(Chain {
+                    head: r as u32,
+                    len: 0,
+                });
+            }
+            let c = chains.len() - 1;
+            chains[c].len += 1;
+            chain_of[r] = c as u32;
+        }
+        let nc = chains.len();
+        let owner = |c: &Chain| {
+            let at = parent[c.head as usize] as usize;
+            if at < ncell {
+                nc + at
+            } else {
+                chain_of[at] as usize
+            }
+        };
+        // child lists in decreasing head row (chains are in increasing order)
+        let mut counts = vec![0u32; nc + ncell + 1];
+        for c in &chains {
+            counts[owner(c) + 1] += 1;
+        }
+        let mut kid_start = counts.clone();
+        for o in 0..nc + ncell {
+            kid_start[o + 1] += kid_start[o];
+        }
+        let mut fill = kid_start.clone();
+        let mut kids = vec![0u32; nc];
+        for (k, c) in chains.iter().enumerate().rev() {
+            let o = owner(c);
+            kids[fill[o] as usize] = k as u32;
+            fill[o] += 1;
+        }
+        // heights (children have larger indices) and depths
+        let mut height = vec![0u32; nc];
+        for k in (0..nc).rev() {
+            let o = owner(&chains[k]);
+            if o < nc {
+                height[o] = height[o].max(height[k] + 1);
+            }
+        }
+        let mut depth = vec![0u32; nc];
+        for k in 0..nc {
+            let o = owner(&chains[k]);
+            if o < nc {
+                depth[k] = depth[o] + 1;
+            }
+        }
+        let (fwd, fwd_levels) = levels(&chains, &height);
+        let (back, back_levels) = levels(&chains, &depth);
+        SolvePlan {
+            chains,
+            kid_start,
+            kids,
+            fwd,
+            fwd_levels,
+            back,
+            back_levels,
         }
     }
-    units
 }
 
-/// Solves the tree system in place: rhs becomes Δv; d is destroyed.
-///
-/// Cells are independent, and each cell's eliminations form one long chain
-/// of dependent divisions, so the cells are worked on [`INTERLEAVE`] units
-/// at a time, node by node in turn: the processor overlaps their chains,
-/// and a pair's two cells share each division instruction. Every node
-/// still sees exactly NEURON's operations in NEURON's order within its
-/// cell, so the result is bit-identical to the one-cell-after-another
-/// order.
+/// Units grouped by `level` (ascending): within a level the chains are
+/// sorted by length, longest first, and neighbours of equal length paired.
+fn levels(chains: &[Chain], level: &[u32]) -> (Vec<Unit>, Vec<(u32, u32)>) {
+    let mut order: Vec<u32> = (0..chains.len() as u32).collect();
+    order.sort_by_key(|&c| {
+        (
+            level[c as usize],
+            std::cmp::Reverse(chains[c as usize].len),
+            c,
+        )
+    });
+    let mut units = Vec::with_capacity(order.len());
+    let mut ranges = Vec::new();
+    let mut k = 0;
+    while k < order.len() {
+        let lv = level[order[k] as usize];
+        let start = units.len() as u32;
+        while k < order.len() && level[order[k] as usize] == lv {
+            let c0 = order[k];
+            let pair = k + 1 < order.len()
+                && level[order[k + 1] as usize] == lv
+                && chains[order[k + 1] as usize].len == chains[c0 as usize].len;
+            let c1 = if pair { order[k + 1] } else { c0 };
+            units.push(Unit {
+                c0,
+                c1,
+                h0: chains[c0 as usize].head,
+                h1: chains[c1 as usize].head,
+                len: chains[c0 as usize].len,
+            });
+            k += if pair { 2 } else { 1 };
+        }
+        ranges.push((start, units.len() as u32));
+    }
+    (units, ranges)
+}
+
+/// Solves the tree system in place: rhs becomes Δv; d is destroyed. See
+/// [`SolvePlan`] for the order; the result is bit-identical to NEURON's
+/// row-by-row `triang` and `bksub`.
 pub(crate) fn solve(g: &mut CellGroup) {
     debug_check(g);
-    debug_assert_eq!(
-        g.units
-            .iter()
-            .map(|u| u.len as usize * (1 + u.paired() as usize))
-            .sum::<usize>(),
-        g.cell_ranges
-            .iter()
-            .map(|&(s, e)| (e - s) as usize)
-            .sum::<usize>()
-    );
+    let plan = &g.plan;
+    let deferred = &mut g.deferred;
+    deferred.resize(plan.chains.len(), [0.0; 2]);
     let n = &mut g.nodes;
     let m = Mat {
         a: n.a.as_ptr(),
@@ -185,40 +299,72 @@ pub(crate) fn solve(g: &mut CellGroup) {
         rhs: n.rhs.as_mut_ptr(),
         parent: g.parent.as_ptr(),
     };
-    for chunk in g.units.rchunks(INTERLEAVE) {
-        let longest = chunk.iter().map(|u| u.len).max().unwrap_or(0);
-        for j in 0..longest {
-            for u in chunk.iter().rev() {
-                if j < u.len {
-                    let k = u.len - 1 - j;
-                    // SAFETY: the unit's rows are non-root rows of its cells
-                    // (built by `plan` from the cell ranges), and parents
-                    // precede children (see `debug_check`)
-                    unsafe {
-                        if u.paired() {
-                            m.eliminate2((u.s0 + k) as usize, (u.s1 + k) as usize);
-                        } else {
-                            m.eliminate((u.s0 + k) as usize);
+    let ch = &plan.chains;
+    // subtracts the kept-aside terms of owner o's child chains
+    let apply_kids = |o: usize, deferred: &[[f64; 2]]| {
+        let kids = &plan.kids[plan.kid_start[o] as usize..plan.kid_start[o + 1] as usize];
+        for &k in kids {
+            let [xd, xr] = deferred[k as usize];
+            // SAFETY: a head's parent is a row of the group (see `debug_check`)
+            unsafe {
+                let at = *m.parent.add(ch[k as usize].head as usize) as usize;
+                *m.d.add(at) -= xd;
+                *m.rhs.add(at) -= xr;
+            }
+        }
+    };
+    for &(lo, hi) in &plan.fwd_levels {
+        for chunk in plan.fwd[lo as usize..hi as usize].chunks(INTERLEAVE) {
+            for u in chunk {
+                apply_kids(u.c0 as usize, deferred);
+                if u.c1 != u.c0 {
+                    apply_kids(u.c1 as usize, deferred);
+                }
+            }
+            for j in 1..chunk[0].len {
+                for u in chunk {
+                    if j < u.len {
+                        let k = u.len - j;
+                        // SAFETY: non-root rows inside the runs (see
+                        // `SolvePlan::new`)
+                        unsafe {
+                            if u.c1 != u.c0 {
+                                m.eliminate2((u.h0 + k) as usize, (u.h1 + k) as usize);
+                            } else {
+                                m.eliminate((u.h0 + k) as usize);
+                            }
                         }
+                    }
+                }
+            }
+            for u in chunk {
+                // SAFETY: a head is a non-root row
+                unsafe {
+                    deferred[u.c0 as usize] = m.head_terms(u.h0 as usize);
+                    if u.c1 != u.c0 {
+                        deferred[u.c1 as usize] = m.head_terms(u.h1 as usize);
                     }
                 }
             }
         }
     }
-    for i in 0..g.ncell {
-        n.rhs[i] /= n.d[i];
+    for r in 0..g.ncell {
+        apply_kids(plan.chains.len() + r, deferred);
+        n.rhs[r] /= n.d[r];
     }
-    for chunk in g.units.chunks(INTERLEAVE) {
-        let longest = chunk.iter().map(|u| u.len).max().unwrap_or(0);
-        for j in 0..longest {
-            for u in chunk {
-                if j < u.len {
-                    // SAFETY: as above
-                    unsafe {
-                        if u.paired() {
-                            m.substitute2((u.s0 + j) as usize, (u.s1 + j) as usize);
-                        } else {
-                            m.substitute((u.s0 + j) as usize);
+    for &(lo, hi) in &plan.back_levels {
+        for chunk in plan.back[lo as usize..hi as usize].chunks(INTERLEAVE) {
+            for j in 0..chunk[0].len {
+                for u in chunk {
+                    if j < u.len {
+                        // SAFETY: as above; a chain's parent chain (or
+                        // root) is solved at a lower depth
+                        unsafe {
+                            if u.c1 != u.c0 {
+                                m.substitute2((u.h0 + j) as usize, (u.h1 + j) as usize);
+                            } else {
+                                m.substitute((u.h0 + j) as usize);
+                            }
                         }
                     }
                 }
@@ -228,7 +374,7 @@ pub(crate) fn solve(g: &mut CellGroup) {
 }
 
 /// How many units [`solve`] works on together.
-const INTERLEAVE: usize = 4;
+const INTERLEAVE: usize = 8;
 
 /// The tree matrix of a group, for the solve's unchecked row operations.
 struct Mat {
@@ -248,6 +394,14 @@ impl Mat {
         let pi = *self.parent.add(i) as usize;
         *self.d.add(pi) -= p * *self.b.add(i);
         *self.rhs.add(pi) -= p * *self.rhs.add(i);
+    }
+
+    /// What eliminating head row `h` subtracts from its parent's `d` and
+    /// `rhs` (NEURON's `triang` step, the products only).
+    #[inline(always)]
+    unsafe fn head_terms(&self, h: usize) -> [f64; 2] {
+        let p = *self.a.add(h) / *self.d.add(h);
+        [p * *self.b.add(h), p * *self.rhs.add(h)]
     }
 
     /// NEURON's `bksub` step for row `i` (its parent is solved).

@@ -220,10 +220,11 @@ pub(crate) struct CellGroup {
     pub parent: Vec<u32>,
     /// number of cells (root nodes come first)
     pub ncell: usize,
-    /// per cell, its non-root rows `start..end` (contiguous, in Hines order)
-    pub cell_ranges: Vec<(u32, u32)>,
-    /// the cells in the solve's units (pairs of same-shaped cells)
-    pub units: Vec<super::hines::Unit>,
+    /// the tree solve's order of work (see [`super::hines::SolvePlan`])
+    pub plan: super::hines::SolvePlan,
+    /// the solve's scratch: per chain, what its head subtracts from its
+    /// parent's d and rhs
+    pub deferred: Vec<[f64; 2]>,
     /// per row, 1.0 where the node has membrane (capacitance), else 0.0
     pub cap: Vec<f64>,
     /// this group's time [ms] (NEURON's `NrnThread::_t`)
