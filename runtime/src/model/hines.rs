@@ -459,3 +459,111 @@ impl Mat {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// NEURON's `triang` and `bksub`, row by row: the order the plan must
+    /// reproduce bit for bit.
+    fn reference(
+        parent: &[u32],
+        ncell: usize,
+        a: &[f64],
+        b: &[f64],
+        d: &mut [f64],
+        rhs: &mut [f64],
+    ) {
+        for i in (ncell..parent.len()).rev() {
+            let p = a[i] / d[i];
+            let pi = parent[i] as usize;
+            d[pi] -= p * b[i];
+            rhs[pi] -= p * rhs[i];
+        }
+        for i in 0..ncell {
+            rhs[i] /= d[i];
+        }
+        for i in ncell..parent.len() {
+            let pi = parent[i] as usize;
+            rhs[i] -= b[i] * rhs[pi];
+            rhs[i] /= d[i];
+        }
+    }
+
+    /// A small deterministic generator (xorshift).
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn f(&mut self) -> f64 {
+            (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// `ncell` random trees in Hines order: sections of random length
+    /// hanging on random earlier nodes of their cell (several children per
+    /// node, children on roots, chains continuing from a section's end).
+    fn random_group(gen: &mut Gen, ncell: usize) -> CellGroup {
+        let mut parent: Vec<u32> = vec![u32::MAX; ncell];
+        for c in 0..ncell {
+            let start = parent.len();
+            for _ in 0..1 + gen.next() % 12 {
+                let attach = if parent.len() == start || gen.next() % 5 == 0 {
+                    c as u32
+                } else {
+                    (start + (gen.next() as usize) % (parent.len() - start)) as u32
+                };
+                let mut prev = attach;
+                for _ in 0..1 + gen.next() % 9 {
+                    parent.push(prev);
+                    prev = parent.len() as u32 - 1;
+                }
+            }
+        }
+        let mut g = CellGroup {
+            ncell,
+            ..CellGroup::default()
+        };
+        let n = parent.len();
+        for x in [
+            &mut g.nodes.v,
+            &mut g.nodes.a,
+            &mut g.nodes.b,
+            &mut g.nodes.d,
+            &mut g.nodes.rhs,
+        ] {
+            *x = vec![0.0; n];
+        }
+        g.nodes.cm = vec![1.0; n];
+        g.cap = vec![1.0; n];
+        g.plan = SolvePlan::new(&parent, ncell);
+        g.parent = parent;
+        for i in 0..g.parent.len() {
+            g.nodes.a[i] = -gen.f();
+            g.nodes.b[i] = -gen.f();
+            g.nodes.d[i] = 3.0 + gen.f();
+            g.nodes.rhs[i] = gen.f() - 0.5;
+        }
+        g
+    }
+
+    #[test]
+    fn solve_matches_neurons_row_order_bit_for_bit() {
+        let mut gen = Gen(0x9e3779b97f4a7c15);
+        // few cells: chains by height; many: whole cells
+        for ncell in [1, 2, 3, 7, 16, 17, 40] {
+            for _ in 0..20 {
+                let mut g = random_group(&mut gen, ncell);
+                let (mut d, mut rhs) = (g.nodes.d.clone(), g.nodes.rhs.clone());
+                reference(&g.parent, ncell, &g.nodes.a, &g.nodes.b, &mut d, &mut rhs);
+                solve(&mut g);
+                let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&g.nodes.rhs), bits(&rhs), "{ncell} cells");
+            }
+        }
+    }
+}
