@@ -166,10 +166,13 @@ unsafe extern "C" fn ion_init(view: *const MechanismView) {
 unsafe extern "C" fn ion_cur(view: *const MechanismView) {
     // SAFETY: the solver passes a valid view (ABI contract)
     let v = unsafe { &*view };
+    for k in [ion::CURRENT, ion::DCURRENT_DV] {
+        // SAFETY: field k of the `count` instances is `count` values at
+        // `k * stride` (SoA, ABI), writable by the hook
+        unsafe { std::slice::from_raw_parts_mut(v.data.add(k * v.stride), v.count) }.fill(0.0);
+    }
     for i in 0..v.count {
         let r = Row { v, i };
-        r.set(ion::CURRENT, 0.0);
-        r.set(ion::DCURRENT_DV, 0.0);
         if r.style() & 0o100 != 0 {
             r.set(ion::EREV, r.nernst());
         }
