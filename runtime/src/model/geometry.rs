@@ -155,7 +155,7 @@ impl Model {
         if self.structure_changed {
             self.rebuild_groups()?;
         }
-        let list = self.section_list.clone();
+        let list: Vec<SectionId> = self.sections().collect();
         for &s in &list {
             self.area_ri(s)?;
         }

@@ -19,7 +19,7 @@ impl Model {
             self.setup_topology()?;
         }
         let mut roots = Vec::new();
-        for &s in &self.section_list {
+        for s in self.sections() {
             if self.sec(s)?.parent_sec.is_none() {
                 roots.push(s);
             }

@@ -310,6 +310,8 @@ pub struct Model {
     sections: Slab<SectionId, section::Section>,
     /// NEURON's `section_list`: creation order (topology and forall order)
     section_list: Vec<SectionId>,
+    /// how many ids in `section_list` are of deleted sections
+    section_list_dead: usize,
     nodes: Slab<NodeId, NodeInfo>,
     instances: Slab<InstanceId, InstanceInfo>,
     mech_types: Vec<MechType>,
@@ -363,6 +365,7 @@ impl Model {
         Self {
             sections: Slab::default(),
             section_list: Vec::new(),
+            section_list_dead: 0,
             nodes: Slab::default(),
             instances: Slab::default(),
             mech_types: Vec::new(),

@@ -132,7 +132,14 @@ impl Model {
                 self.free_node(root);
             }
         }
-        self.section_list.retain(|&x| x != s);
+        // the list keeps the dead id until enough have died (removing each
+        // at once made deleting n sections cost n²)
+        self.section_list_dead += 1;
+        if self.section_list_dead * 2 > self.section_list.len() {
+            let sections = &self.sections;
+            self.section_list.retain(|&x| sections.contains(x));
+            self.section_list_dead = 0;
+        }
         self.tree_changed = true;
         self.structure_changed = true;
         self.diam_changed = true;
@@ -171,10 +178,18 @@ impl Model {
         self.sections.contains(s)
     }
 
+    /// Number of live sections.
+    pub fn section_count(&self) -> usize {
+        self.sections.len()
+    }
+
     /// Live sections in NEURON's section-list order (creation order): the
     /// order of `forall` and `topology()`.
-    pub fn sections(&self) -> &[SectionId] {
-        &self.section_list
+    pub fn sections(&self) -> impl Iterator<Item = SectionId> + '_ {
+        self.section_list
+            .iter()
+            .copied()
+            .filter(|&s| self.sections.contains(s))
     }
 
     /// The section's name.

@@ -89,7 +89,7 @@ impl Model {
 
     /// NEURON's `setup_topology`: every section's parent node.
     pub(crate) fn setup_topology(&mut self) -> Result<()> {
-        let list = self.section_list.clone();
+        let list: Vec<SectionId> = self.sections().collect();
         for &s in &list {
             self.parent_info(s)?;
         }
@@ -152,7 +152,7 @@ impl Model {
             self.rebuild_groups()?;
         }
         let mut out = String::from("\n");
-        for &s in &self.section_list {
+        for s in self.sections() {
             if self.sec(s)?.parent_sec.is_none() {
                 out.push('|');
                 self.dashes(&mut out, s, 0, '-')?;

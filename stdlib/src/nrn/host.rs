@@ -289,7 +289,7 @@ impl SectionHost for NrnHost {
 
     fn all(&self) -> Vec<SecHandle> {
         let ids: Vec<SectionId> = match self.model.try_borrow() {
-            Ok(m) => m.sections().to_vec(),
+            Ok(m) => m.sections().collect(),
             Err(_) => return Vec::new(),
         };
         ids.into_iter().map(|id| self.handle(id)).collect()

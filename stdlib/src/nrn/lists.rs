@@ -150,7 +150,7 @@ pub fn register(interp: &mut Interpreter) {
         let mut roots = Vec::new();
         {
             let m = model(&h)?;
-            for &s in m.sections() {
+            for s in m.sections() {
                 if m.parent(s).map_err(merr)?.is_none() {
                     roots.push(s);
                 }

@@ -19,7 +19,7 @@ fn path_to_root(
 ) -> Result<Vec<(SectionId, f64, f64)>, HocError> {
     let mut out = vec![(s, x, 0.0)];
     let (mut cur, mut cx, mut d) = (s, x, 0.0);
-    for _ in 0..=m.sections().len() {
+    for _ in 0..=m.section_count() {
         let Some((p, px)) = m.parent(cur).map_err(merr)? else {
             break;
         };

@@ -225,3 +225,22 @@ fn psection_lists_properties_in_neuron_order() {
     );
     assert_eq!(m.point_process_location(st).unwrap(), (soma, 0.5));
 }
+
+#[test]
+fn section_order_survives_deletions_and_compaction() {
+    let mut m = Model::new();
+    let s: Vec<SectionId> = (0..10).map(|i| m.new_section(&format!("s{i}"))).collect();
+    for &k in &[1, 3, 5, 7, 8, 9] {
+        m.delete_section(s[k]).unwrap();
+    }
+    let a = m.new_section("a");
+    let b = m.new_section_after("b", s[2]).unwrap();
+    let live: Vec<SectionId> = m.sections().collect();
+    assert_eq!(live, vec![s[0], s[2], b, s[4], s[6], a]);
+    assert_eq!(m.section_count(), 6);
+    m.delete_section(s[0]).unwrap();
+    assert_eq!(
+        m.sections().collect::<Vec<_>>(),
+        vec![s[2], b, s[4], s[6], a]
+    );
+}
