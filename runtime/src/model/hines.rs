@@ -512,7 +512,7 @@ mod tests {
         for c in 0..ncell {
             let start = parent.len();
             for _ in 0..1 + gen.next() % 12 {
-                let attach = if parent.len() == start || gen.next() % 5 == 0 {
+                let attach = if parent.len() == start || gen.next().is_multiple_of(5) {
                     c as u32
                 } else {
                     (start + (gen.next() as usize) % (parent.len() - start)) as u32
