@@ -527,6 +527,19 @@ fn facsyn_net_receive() {
 }
 
 #[test]
+fn net_receive_copies_v_and_refuses_to_assign_it() {
+    let ir = compile("expsyn.mod");
+    let body = &ir.kernels.net_receive.as_ref().expect("net_receive").body;
+    let k = ir.slots.iter().position(|s| s.name == "v").expect("v slot");
+    let v = Var::Slot(ir.slot_offset(k), None);
+    assert_eq!(body[0], Stmt::Assign(v, Expr::Load(Var::Node(NodeVar::V))));
+    let e =
+        error_of("NEURON { POINT_PROCESS W }\nASSIGNED { v }\nNET_RECEIVE(w) {\n  v = -70\n}\n");
+    assert!(e.contains("assigning v in NET_RECEIVE"), "{e}");
+    assert!(e.contains("t.mod:3:1"), "{e}");
+}
+
+#[test]
 fn pacer_artificial_cell() {
     let ir = compile("pacer.mod");
     assert_eq!(ir.kind, MechKind::Artificial);
