@@ -236,7 +236,8 @@ impl KernelCompiler {
         }
         let mut hoc_ids = Vec::new();
         for (k, f) in ir.functions.iter().enumerate() {
-            hoc_ids.push(if f.hoc {
+            // WATCH conditions are called by the runtime as HOC functions are
+            hoc_ids.push(if f.hoc || ir.kernels.watch.contains(&k) {
                 Some(self.define_hoc_entry(&env, k, fn_ids[k], f)?)
             } else {
                 None

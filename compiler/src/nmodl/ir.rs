@@ -276,6 +276,13 @@ pub enum HostFn {
     /// text does (t joins the leftmost term of d's top-level +/- chain), so
     /// event times round as NEURON's do.
     NetSendAt = 12,
+    /// `(k, flag, value)`: arms `WATCH` condition `k` (index into
+    /// [`Kernels::watch`]) of this instance with `flag`; `value` is the
+    /// condition's value now (NEURON's `_nrn_watch_activate`). As the
+    /// random services, `k` is a constant the JIT puts in `op >> 8`. The
+    /// first WATCH armed by one NET_RECEIVE call disarms the instance's
+    /// others.
+    Watch = 13,
 }
 
 impl HostFn {
@@ -283,6 +290,12 @@ impl HostFn {
     /// the stream's index).
     pub fn is_random(self) -> bool {
         (HostFn::Uniform as u32..=HostFn::RandomIpick as u32).contains(&(self as u32))
+    }
+
+    /// Whether the first argument is a constant index the JIT puts in
+    /// `op >> 8` (a random stream, a WATCH condition).
+    pub fn has_index(self) -> bool {
+        self.is_random() || self == HostFn::Watch
     }
 }
 
@@ -399,6 +412,14 @@ pub struct Kernels {
     pub net_receive_init: Option<Kernel>,
     /// `BEFORE`/`AFTER` blocks, per instance, in source order
     pub before_after: Vec<(BaTiming, Kernel)>,
+    /// `WATCH` conditions, in the order the lowering meets them (`else if`
+    /// branches last to first): entry k is the index
+    /// in [`MechIr::functions`] of a FUNCTION of no arguments that copies
+    /// the node's v and returns the condition's value (`a - b` for `a > b`,
+    /// `b - a` for `a < b`); the condition holds when it is > 0. The JIT
+    /// gives them entries as it does HOC functions; the runtime calls them
+    /// once per step for every armed WATCH (NEURON's `_watchN_cond`).
+    pub watch: Vec<usize>,
 }
 
 impl Kernels {

@@ -100,7 +100,9 @@ pub struct MechanismView {
     /// element `a` (NaN past the end), 11 its size; 12 net_send at time a
     /// (flag b): nocmodl computes a self event's time as `t + <delay
     /// expression>` written out, so `net_send(etime - t, 1)` is at
-    /// `(t + etime) - t`, which 0 (t + (etime - t)) cannot reproduce.
+    /// `(t + etime) - t`, which 0 (t + (etime - t)) cannot reproduce;
+    /// 13 arms WATCH condition `op >> 8` (the spec's `watches`) with flag a,
+    /// b being the condition's value now (NET_RECEIVE only).
     /// Returns the service's value (0 for the event services and the
     /// setters; NaN for a random service without a stream)
     pub host_call: Option<HostCall>,

@@ -172,6 +172,12 @@ pub struct MechanismSpec {
     pub pointers: Vec<String>,
     /// the kernels
     pub kernels: MechanismKernels,
+    /// the `WATCH` conditions: entry k returns the value of condition k for
+    /// one instance (no arguments; the condition holds when it is > 0).
+    /// NET_RECEIVE arms them through the `host_call` service 13; the
+    /// runtime evaluates the armed ones once per step (see
+    /// [`crate::model::Model::check_thresholds`])
+    pub watches: Vec<FunctionKernel>,
     /// true when the kernels never write `globals`: cell groups with this
     /// mechanism may then be stepped on several threads at once (the model
     /// steps every group on one thread while any type in use is not; a type
@@ -195,6 +201,7 @@ impl MechanismSpec {
             vector: false,
             pointers: Vec::new(),
             kernels: MechanismKernels::default(),
+            watches: Vec::new(),
             thread_safe: true,
         }
     }

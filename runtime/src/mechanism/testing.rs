@@ -30,6 +30,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         randoms: vec![],
         vector: false,
         pointers: Vec::new(),
+        watches: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -100,6 +101,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         randoms: vec![],
         vector: false,
         pointers: Vec::new(),
+        watches: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

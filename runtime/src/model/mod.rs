@@ -230,6 +230,10 @@ pub enum ModelError {
     /// variable.
     #[error("{0} has no such RANDOM variable")]
     NoRandom(String),
+    /// A WATCH armed with a condition its type does not have (the kernels
+    /// and the spec disagree).
+    #[error("{0} has no such WATCH condition")]
+    NoWatch(String),
     /// `SaveState.restore` into a model whose structure changed.
     #[error("SaveState: the model's sections, mechanisms or point processes changed since save")]
     SaveStateMismatch,

@@ -121,6 +121,7 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         .functions
         .iter()
         .zip(&ks.functions)
+        .filter(|(f, _)| f.hoc)
         .filter_map(|(f, k)| {
             Some(FunctionSpec {
                 name: f.name.clone(),
@@ -138,6 +139,13 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
     }
     spec.pointers = ir.pointers.iter().map(|p| p.name.clone()).collect();
     spec.kernels = ks.kernels;
+    // WATCH conditions: the JIT gives each an entry as to a HOC function
+    spec.watches = ir
+        .kernels
+        .watch
+        .iter()
+        .filter_map(|&f| ks.functions.get(f).copied().flatten())
+        .collect();
     spec.thread_safe = ir.thread_safe;
     spec
 }
@@ -361,7 +369,8 @@ pub fn reinstall(
             && old.ions == new.ions
             && old.weights == new.weights
             && old.randoms == new.randoms
-            && old.functions.len() == new.functions.len();
+            && old.functions.len() == new.functions.len()
+            && old.watches.len() == new.watches.len();
         if !same {
             return Err(HocError::msg(format!(
                 "cannot reload {}: its variables, ions or functions changed, so the live                  instances cannot be carried over (start a new session to use the new version)",
@@ -370,8 +379,7 @@ pub fn reinstall(
         }
         // SAFETY: as for `install`: JIT kernels keep to the ABI contract, and
         // the layout they were compiled for is the one checked equal above.
-        unsafe { m.replace_kernels(t, new.kernels, new.functions, new.thread_safe) }
-            .map_err(merr)?;
+        unsafe { m.replace_kernels(t, new) }.map_err(merr)?;
     }
     // the old code stays alive: HOC objects made before may still hold it
     h.code.borrow_mut().push(ks.keep);

@@ -13,6 +13,7 @@
 //! * [`kinetic`]: KINETIC blocks with sparse and STEADYSTATE sparse;
 //! * [`table`]: TABLE in FUNCTIONs and PROCEDUREs;
 //! * [`netreceive`]: NET_RECEIVE and its INITIAL;
+//! * [`watch`]: WATCH statements of NET_RECEIVE;
 //! * [`beforeafter`]: BEFORE and AFTER blocks;
 //! * [`inline`]: small functions inlined into kernels.
 
@@ -33,6 +34,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 mod units;
+mod watch;
 
 use super::ast::{self, ItemKind, Span};
 use super::check::{self, Diagnostic};
@@ -42,7 +44,7 @@ use crate::diagnostics::SourceFile;
 use std::collections::HashMap;
 
 /// Lowers a checked program to the mechanism IR. Errors are constructs the
-/// lowering does not support (VERBATIM, WATCH, POINTER, ...), each with a
+/// lowering does not support (VERBATIM, FOR_NETCONS, ...), each with a
 /// span and a message naming it.
 pub fn lower(program: &ast::Program, table: &SymbolTable) -> Result<MechIr, Vec<Diagnostic>> {
     let mut l = Lowerer::new(program, table)?;

@@ -235,9 +235,12 @@ fn error_of(src: &str) -> String {
 fn unsupported_constructs_are_named() {
     let e = error_of(
         "NEURON { POINT_PROCESS W RANGE x }\nASSIGNED { x v }\n\
-         NET_RECEIVE(w) {\n  WATCH (v > 10) 2\n}\n",
+         NET_RECEIVE(w) {\n  FOR_NETCONS(w1) { }\n}\n",
     );
-    assert!(e.contains("WATCH is not supported yet by nerve"), "{e}");
+    assert!(
+        e.contains("FOR_NETCONS is not supported yet by nerve"),
+        "{e}"
+    );
     assert!(e.contains("t.mod:4:3"), "{e}");
     let e = error_of("NEURON { SUFFIX p BBCOREPOINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
     assert!(e.contains("BBCOREPOINTER is not supported yet"), "{e}");
@@ -565,6 +568,54 @@ fn pacer_artificial_cell() {
     x.flag = 0.0;
     x.run(&ir, &ir.kernels.net_receive, &mut [-1.0]);
     assert_eq!(x.host_calls, vec![(HostFn::NetMove, vec![17.0])]);
+}
+
+#[test]
+fn watch_arms_a_condition_function() {
+    let ir = compile("watchdet.mod");
+    assert_eq!(ir.kernels.watch.len(), 3);
+    let conds: Vec<&str> = ir
+        .kernels
+        .watch
+        .iter()
+        .map(|&f| ir.functions[f].name.as_str())
+        .collect();
+    // numbered as lowered: `else if` branches last to first
+    assert_eq!(conds, ["_watch1_cond", "_watch2_cond", "_watch3_cond"]);
+    assert!(ir.kernels.watch.iter().all(|&f| !ir.functions[f].hoc));
+    let mut x = Instance::new(&ir);
+    x.run(&ir, &ir.kernels.init, &mut []);
+    x.host_calls.clear();
+    // flag 1 arms WATCH (v > thresh) 2 with its value at v = -65: -45
+    x.v = -65.0;
+    x.flag = 1.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.0]);
+    assert_eq!(x.host_calls, vec![(HostFn::Watch, vec![0.0, 2.0, -45.0])]);
+    // the condition copies the node's v, as nocmodl's `_watch1_cond`
+    x.v = -10.0;
+    assert_eq!(x.call(&ir, ir.kernels.watch[0], vec![]), 10.0);
+    assert_eq!(x.slot(&ir, "v"), -10.0);
+    // flag 2 arms WATCH (v < thresh - hyst) 3, which is -(a - b)
+    x.host_calls.clear();
+    x.flag = 2.0;
+    x.run(&ir, &ir.kernels.net_receive, &mut [0.0]);
+    assert_eq!(x.host_calls[1], (HostFn::Watch, vec![2.0, 3.0, -20.0]));
+    assert_eq!(x.call(&ir, ir.kernels.watch[2], vec![]), -20.0);
+}
+
+#[test]
+fn watch_errors_name_the_construct() {
+    let e = error_of("NEURON { ARTIFICIAL_CELL A }\nNET_RECEIVE(w) {\n  WATCH (t > 1) 2\n}\n");
+    assert!(e.contains("WATCH in an ARTIFICIAL_CELL"), "{e}");
+    assert!(e.contains("t.mod:3:3"), "{e}");
+    let e = error_of(
+        "NEURON { POINT_PROCESS W }\nASSIGNED { v }\nNET_RECEIVE(w) {\n  WATCH (v + 1) 2\n}\n",
+    );
+    assert!(e.contains("a WATCH condition is one comparison"), "{e}");
+    assert!(e.contains("t.mod:4:10"), "{e}");
+    let e =
+        error_of("NEURON { POINT_PROCESS W }\nASSIGNED { v }\nINITIAL {\n  WATCH (v > 1) 2\n}\n");
+    assert!(e.contains("WATCH is allowed only in NET_RECEIVE"), "{e}");
 }
 
 #[test]
