@@ -370,7 +370,8 @@ pub struct Kernel {
 
 /// When a `BEFORE`/`AFTER` block runs (NEURON 9.0.2's `nrn_ba`): per
 /// instance, for every instance of the type, the types in the order their
-/// mechanisms were loaded and a type's blocks in source order.
+/// mechanisms were loaded and a type's blocks in source order (the
+/// runtime's `BaTiming`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaTiming {
     /// `BEFORE INITIAL`: in finitialize, after v is set and the type-0

@@ -19,6 +19,9 @@
 //!   `second_order_cur` (only when `secondorder == 2`); v += rhs (2 rhs when
 //!   `secondorder > 0`); t += dt/2; `state` of every type.
 //!
+//! The `BEFORE`/`AFTER` blocks of a type (the spec's `before_after`, with the
+//! signature of [`Kernel`]) run at the points [`super::BaTiming`] names.
+//!
 //! Kernels never allocate, never unwind, and touch only what their hook's
 //! documentation allows.
 

@@ -96,6 +96,27 @@ pub struct FunctionSpec {
     pub kernel: FunctionKernel,
 }
 
+/// When a `BEFORE`/`AFTER` block runs (NEURON 9.0.2's `nrn_ba` points):
+/// for every cell group, the types in type order and each type's blocks of
+/// that timing in source order, every instance of the group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaTiming {
+    /// in finitialize, after v is set (and the type-0 FInitializeHandlers),
+    /// before any INITIAL block
+    BeforeInitial,
+    /// in finitialize, after the INITIAL blocks and the NetCons' NET_RECEIVE
+    /// INITIAL, before the events sent at t = 0 are delivered
+    AfterInitial,
+    /// before the currents (`cur`) are assembled, after `rhs` is zeroed:
+    /// every step (at t + dt/2), in `fcurrent` and at the end of finitialize
+    BeforeBreakpoint,
+    /// every step after the `state` kernels (at t + dt)
+    AfterSolve,
+    /// right after `AfterSolve`, before the step's recordings; also at the
+    /// end of finitialize before the t = 0 recording
+    BeforeStep,
+}
+
 /// What a field of a mechanism is (NMODL's blocks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -178,6 +199,10 @@ pub struct MechanismSpec {
     /// runtime evaluates the armed ones once per step (see
     /// [`crate::model::Model::check_thresholds`])
     pub watches: Vec<FunctionKernel>,
+    /// the `BEFORE`/`AFTER` blocks, in source order: loop kernels over the
+    /// instances with the contract of `state` (may write the instance data
+    /// and, through POINTERs, elsewhere; never `rhs` or `d`)
+    pub before_after: Vec<(BaTiming, Kernel)>,
     /// true when the kernels never write `globals`: cell groups with this
     /// mechanism may then be stepped on several threads at once (the model
     /// steps every group on one thread while any type in use is not; a type
@@ -202,6 +227,7 @@ impl MechanismSpec {
             pointers: Vec::new(),
             kernels: MechanismKernels::default(),
             watches: Vec::new(),
+            before_after: Vec::new(),
             thread_safe: true,
         }
     }

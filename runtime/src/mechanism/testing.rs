@@ -31,6 +31,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         vector: false,
         pointers: Vec::new(),
         watches: Vec::new(),
+        before_after: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -102,6 +103,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         vector: false,
         pointers: Vec::new(),
         watches: Vec::new(),
+        before_after: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

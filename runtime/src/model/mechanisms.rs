@@ -118,7 +118,8 @@ impl Model {
 
     /// Replaces the code of a registered type with `new`'s (a reloaded
     /// `.mod` whose layout is unchanged): kernels, functions, WATCH
-    /// conditions and thread safety; instances keep their values.
+    /// conditions, BEFORE/AFTER blocks and thread safety; instances keep
+    /// their values.
     ///
     /// # Safety
     /// As for [`Model::register_mechanism`], for the type's existing layout.
@@ -130,6 +131,7 @@ impl Model {
         m.spec.kernels = new.kernels;
         m.spec.functions = new.functions;
         m.spec.watches = new.watches;
+        m.spec.before_after = new.before_after;
         m.spec.thread_safe = new.thread_safe;
         Ok(())
     }

@@ -18,8 +18,8 @@ use nerve_runtime::hoc::{
     class::PropertyN, ClassBuilder, HocError, Interpreter, Property, RangeKind, RangeSym, Value,
 };
 use nerve_runtime::mechanism::{
-    FieldKind, FieldSpec, FunctionKernel, FunctionSpec, IonDep, MechanismKernels, MechanismKind,
-    MechanismSpec,
+    BaTiming, FieldKind, FieldSpec, FunctionKernel, FunctionSpec, IonDep, Kernel, MechanismKernels,
+    MechanismKind, MechanismSpec,
 };
 use nerve_runtime::model::{MechTypeId, VarRef};
 use std::any::Any;
@@ -48,6 +48,9 @@ pub struct KernelSet {
     pub kernels: MechanismKernels,
     /// per IR function, its HOC entry (`None` when not callable from HOC)
     pub functions: Vec<Option<FunctionKernel>>,
+    /// the BEFORE/AFTER blocks, in the order of the IR's
+    /// `kernels.before_after`
+    pub before_after: Vec<Kernel>,
     /// dropped when the interpreter's model goes (frees the machine code)
     pub keep: Box<dyn Any>,
 }
@@ -146,8 +149,26 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         .iter()
         .filter_map(|&f| ks.functions.get(f).copied().flatten())
         .collect();
+    spec.before_after = ir
+        .kernels
+        .before_after
+        .iter()
+        .zip(&ks.before_after)
+        .map(|((when, _), &k)| (ba_timing(*when), k))
+        .collect();
     spec.thread_safe = ir.thread_safe;
     spec
+}
+
+/// The runtime's name for a BEFORE/AFTER timing.
+fn ba_timing(t: ir::BaTiming) -> BaTiming {
+    match t {
+        ir::BaTiming::BeforeInitial => BaTiming::BeforeInitial,
+        ir::BaTiming::AfterInitial => BaTiming::AfterInitial,
+        ir::BaTiming::BeforeBreakpoint => BaTiming::BeforeBreakpoint,
+        ir::BaTiming::AfterSolve => BaTiming::AfterSolve,
+        ir::BaTiming::BeforeStep => BaTiming::BeforeStep,
+    }
 }
 
 /// Whether any kernel or function calls a random service (so the

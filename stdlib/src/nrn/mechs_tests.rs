@@ -82,6 +82,7 @@ fn nal() -> (MechIr, KernelSet) {
             ..MechanismKernels::default()
         },
         functions: vec![Some(nal_twice)],
+        before_after: vec![],
         keep: Box::new(()),
     };
     (ir, ks)
@@ -108,6 +109,7 @@ fn pp() -> (MechIr, KernelSet) {
     let ks = KernelSet {
         kernels: MechanismKernels::default(),
         functions: vec![],
+        before_after: vec![],
         keep: Box::new(()),
     };
     (ir, ks)

@@ -344,6 +344,12 @@ fn before_after_blocks_are_kernels() {
     assert_eq!(x.slot(&ir, "peak"), 1e-4);
     let e = error_of("NEURON { SUFFIX p }\nASSIGNED { x }\nAFTER STEP { x = 1 }\n");
     assert!(e.contains("NEURON runs only BEFORE INITIAL"), "{e}");
+    let e = error_of("NEURON { ARTIFICIAL_CELL A }\nASSIGNED { x }\nBEFORE STEP { x = 1 }\n");
+    assert!(
+        e.contains("BEFORE/AFTER blocks in an ARTIFICIAL_CELL are not supported yet"),
+        "{e}"
+    );
+    assert!(e.contains("t.mod:3:1"), "{e}");
 }
 
 #[test]

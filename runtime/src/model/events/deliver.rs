@@ -653,12 +653,15 @@ impl Model {
         }
     }
 
-    /// `finitialize`, phase 3: every INITIAL block, then the NetCons'
-    /// NET_RECEIVE INITIAL blocks. (Then: events sent by INITIAL at t = 0,
+    /// `finitialize`, phase 3: the BEFORE INITIAL blocks, every INITIAL
+    /// block, the NetCons' NET_RECEIVE INITIAL blocks, the AFTER INITIAL
+    /// blocks. (Then: events sent by INITIAL at t = 0,
     /// [`Self::init_currents`].)
     pub fn init_mechanisms(&mut self) -> Result<()> {
         self.init_groups();
-        self.init_events_after_initial()
+        self.init_events_after_initial()?;
+        self.run_before_after(crate::mechanism::BaTiming::AfterInitial);
+        Ok(())
     }
 
     /// The time up to which the first delivery of a step goes: t + dt/2 [ms].
