@@ -38,6 +38,7 @@ mod watch;
 
 use super::ast::{self, ItemKind, Span};
 use super::check::{self, Diagnostic};
+use super::include::{FileSystem, IncludeReader, Sources};
 use super::ir::*;
 use super::symbols::SymbolTable;
 use crate::diagnostics::SourceFile;
@@ -58,15 +59,27 @@ pub fn lower(program: &ast::Program, table: &SymbolTable) -> Result<MechIr, Vec<
     Ok(l.ir)
 }
 
-/// Parses, builds symbols, checks and lowers a `.mod` file; an error is
-/// every error diagnostic rendered with `file:line:col`, the source line
-/// and a caret, one after the other.
+/// Parses, builds symbols, checks and lowers a `.mod` file (with the files
+/// it INCLUDEs, found on the file system); an error is every error
+/// diagnostic rendered with `file:line:col`, the source line and a caret,
+/// one after the other.
 pub fn compile_source(file: &SourceFile) -> Result<MechIr, String> {
+    compile_source_with(file, &FileSystem)
+}
+
+/// [`compile_source`] with INCLUDEd files read by `reader`.
+pub fn compile_source_with(
+    file: &SourceFile,
+    reader: &dyn IncludeReader,
+) -> Result<MechIr, String> {
     let program = super::parse(file).map_err(|e| e.render(file))?;
+    let mut sources = Sources::new(file);
+    let program =
+        super::include::expand(program, &mut sources, reader).map_err(|e| e.join("\n"))?;
     let render = |ds: Vec<Diagnostic>| {
         ds.iter()
             .filter(|d| d.is_error())
-            .map(|d| d.render(file))
+            .map(|d| sources.render_diagnostic(d))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -212,7 +225,14 @@ impl<'a> Lowerer<'a> {
                 ItemKind::Destructor(_) => "DESTRUCTOR",
                 ItemKind::FunctionTable { .. } => "FUNCTION_TABLE",
                 ItemKind::Discrete(_) => "DISCRETE blocks",
-                ItemKind::Include(_) => "INCLUDE",
+                ItemKind::Include(_) => {
+                    // `compile_source` splices the files in before the checks
+                    self.error(
+                        Span::new(item.span.start, (item.span.start + 7).min(item.span.end)),
+                        "INCLUDE was not expanded: lower what compile_source expands",
+                    );
+                    continue;
+                }
                 _ => continue,
             };
             let end = (item.span.start + 12).min(item.span.end);

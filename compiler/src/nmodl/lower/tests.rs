@@ -5,8 +5,8 @@
 
 use super::super::ir::*;
 use super::super::ir_print;
-use super::compile_source;
 use super::eval::Instance;
+use super::{compile_source, compile_source_with};
 use crate::diagnostics::SourceFile;
 use std::path::PathBuf;
 
@@ -685,6 +685,23 @@ fn kin3_nonlinear_sparse_matches_neuron() {
     }
 }
 
+/// The corpus's INCLUDEd files: `<model>__<file name>` in its folder.
+struct CorpusIncludes {
+    dir: PathBuf,
+    model: String,
+}
+
+impl super::super::include::IncludeReader for CorpusIncludes {
+    fn read(&self, path: &std::path::Path) -> std::io::Result<String> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let bytes = std::fs::read(self.dir.join(format!("{}__{name}", self.model)))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+    fn env(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// Compiles every `.mod` file under `$NMODL_CORPUS` through
 /// [`compile_source`] and prints one line per file that does not lower
 /// (`FAIL name: first line of the first error`) or panics (`PANIC`), then a
@@ -709,7 +726,12 @@ fn external_corpus_lower() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         let f = SourceFile::new(name.clone(), text);
-        match std::panic::catch_unwind(|| compile_source(&f)) {
+        // INCLUDEd files are in the corpus as `<model>__<name>`
+        let reader = CorpusIncludes {
+            dir: p.parent().unwrap().to_path_buf(),
+            model: name.split("__").next().unwrap_or("").to_string(),
+        };
+        match std::panic::catch_unwind(|| compile_source_with(&f, &reader)) {
             Ok(Ok(_)) => ok += 1,
             Ok(Err(e)) => {
                 failed += 1;
