@@ -509,6 +509,31 @@ pub fn visit_expr(e: &Expr, fe: &mut dyn FnMut(&Expr)) {
     }
 }
 
+/// A `FUNCTION_TABLE`: a FUNCTION (of `args` ≤ 2 arguments) that looks
+/// its value up in a table HOC gives with `table_<name>_<suffix>(...)`.
+///
+/// The runtime keeps the table after the declared globals and describes
+/// it in the header of `1 + 4 * args` globals at element offset `header`:
+/// the element offset of the values (0: not given yet, the function
+/// returns NaN), then per argument the number of grid points, the
+/// smallest and largest argument (a grid of evenly spaced points) and the
+/// element offset of the grid's points (0 for the evenly spaced grid).
+/// Values are in row order; each grid's points follow them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionTableDecl {
+    /// the NMODL name (`tabninf`)
+    pub name: String,
+    /// its index in [`MechIr::functions`]
+    pub function: usize,
+    /// number of arguments (1 or 2)
+    pub args: usize,
+    /// element offset of its header in the globals
+    pub header: usize,
+    /// a per-instance kernel calls it (directly or through functions):
+    /// the runtime must have the table before running them
+    pub used: bool,
+}
+
 /// A lowered mechanism.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MechIr {
@@ -530,6 +555,8 @@ pub struct MechIr {
     pub randoms: Vec<String>,
     /// FUNCTIONs and PROCEDUREs, in the order of `Expr::Call` indices
     pub functions: Vec<Function>,
+    /// FUNCTION_TABLEs (their functions are in `functions`)
+    pub function_tables: Vec<FunctionTableDecl>,
     /// the hooks
     pub kernels: Kernels,
     /// number of NET_RECEIVE arguments (the NetCon weight vector's length)

@@ -117,6 +117,22 @@ pub enum BaTiming {
     BeforeStep,
 }
 
+/// A `FUNCTION_TABLE` of a type: its values are given from HOC
+/// (`table_<name>_<suffix>`, see [`crate::model::Model::set_function_table`])
+/// and kept after the type's globals, described by a header of globals the
+/// kernels read (the IR's `FunctionTableDecl` has the layout).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionTableSpec {
+    /// its NMODL name (`tabninf`)
+    pub name: String,
+    /// number of arguments (axes of the table)
+    pub args: usize,
+    /// the index in the type's globals of its header
+    pub header: usize,
+    /// the kernels use it: a run without it given is an error
+    pub used: bool,
+}
+
 /// What a field of a mechanism is (NMODL's blocks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -199,6 +215,8 @@ pub struct MechanismSpec {
     /// runtime evaluates the armed ones once per step (see
     /// [`crate::model::Model::check_thresholds`])
     pub watches: Vec<FunctionKernel>,
+    /// the `FUNCTION_TABLE`s
+    pub function_tables: Vec<FunctionTableSpec>,
     /// the `BEFORE`/`AFTER` blocks, in source order: loop kernels over the
     /// instances with the contract of `state` (may write the instance data
     /// and, through POINTERs, elsewhere; never `rhs` or `d`)
@@ -227,6 +245,7 @@ impl MechanismSpec {
             pointers: Vec::new(),
             kernels: MechanismKernels::default(),
             watches: Vec::new(),
+            function_tables: Vec::new(),
             before_after: Vec::new(),
             thread_safe: true,
         }

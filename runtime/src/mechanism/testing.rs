@@ -31,6 +31,7 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         vector: false,
         pointers: Vec::new(),
         watches: Vec::new(),
+        function_tables: Vec::new(),
         before_after: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
@@ -103,6 +104,7 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         vector: false,
         pointers: Vec::new(),
         watches: Vec::new(),
+        function_tables: Vec::new(),
         before_after: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {

@@ -299,6 +299,7 @@ impl Model {
     pub fn fcurrent(&mut self) -> Result<()> {
         self.verify_structure()?;
         self.resolve_pointers()?;
+        self.check_function_tables()?;
         self.dt2groups(true);
         self.for_each_group(setup_tree_matrix);
         Ok(())

@@ -18,10 +18,10 @@ use nerve_runtime::hoc::{
     class::PropertyN, ClassBuilder, HocError, Interpreter, Property, RangeKind, RangeSym, Value,
 };
 use nerve_runtime::mechanism::{
-    BaTiming, FieldKind, FieldSpec, FunctionKernel, FunctionSpec, IonDep, Kernel, MechanismKernels,
-    MechanismKind, MechanismSpec,
+    BaTiming, FieldKind, FieldSpec, FunctionKernel, FunctionSpec, FunctionTableSpec, IonDep,
+    Kernel, MechanismKernels, MechanismKind, MechanismSpec,
 };
-use nerve_runtime::model::{MechTypeId, VarRef};
+use nerve_runtime::model::{MechTypeId, ModelError, VarRef};
 use std::any::Any;
 use std::rc::Rc;
 
@@ -148,6 +148,16 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         .watch
         .iter()
         .filter_map(|&f| ks.functions.get(f).copied().flatten())
+        .collect();
+    spec.function_tables = ir
+        .function_tables
+        .iter()
+        .map(|f| FunctionTableSpec {
+            name: f.name.clone(),
+            args: f.args,
+            header: f.header,
+            used: f.used,
+        })
         .collect();
     spec.before_after = ir
         .kernels
@@ -276,6 +286,7 @@ pub fn install(
             declare_range_names(interp, &h, it, "");
         }
     }
+    super::functable::declare(interp, &h, t, ir);
     match ir.kind {
         MechKind::Density => {
             interp.register_mechanism_name(&ir.name);
@@ -322,8 +333,22 @@ fn declare_functions(interp: &mut Interpreter, h: &Rc<NrnHost>, t: MechTypeId, i
     }
     for f in spec.functions {
         let name = format!("{}_{}", f.name, ir.name);
+        let table = spec.function_tables.iter().any(|t| t.name == f.name);
+        let mech = ir.name.clone();
         interp.register_fn(&name, move |i, a| {
             let args = function_args(a, &f)?;
+            let given = |i: &mut Interpreter| -> Result<bool, HocError> {
+                let h = host(i)?;
+                let r = model(&h)?.function_table_given(t, &f.name).map_err(merr);
+                r
+            };
+            if table && !given(i)? {
+                // NEURON: "table not specified in hoc_func_table"
+                return Err(merr(ModelError::FunctionTableNotGiven {
+                    mechanism: mech.clone(),
+                    table: f.name.clone(),
+                }));
+            }
             let inst = if density {
                 // the instance `setdata_` chose, else the one in the middle
                 // of the accessed section

@@ -11,6 +11,7 @@
 //! * [`breakpoint`]: the `init`, `cur`, `jacob` and `state` kernels;
 //! * [`solve`]: cnexp, euler and derivimplicit for DERIVATIVE blocks;
 //! * [`kinetic`]: KINETIC blocks with sparse and STEADYSTATE sparse;
+//! * [`functable`]: FUNCTION_TABLEs, looked up in tables HOC gives;
 //! * [`table`]: TABLE in FUNCTIONs and PROCEDUREs;
 //! * [`netreceive`]: NET_RECEIVE and its INITIAL;
 //! * [`watch`]: WATCH statements of NET_RECEIVE;
@@ -24,6 +25,7 @@ mod deriv;
 #[cfg(test)]
 pub(crate) mod eval;
 mod expr;
+mod functable;
 mod inline;
 mod kinetic;
 mod layout;
@@ -182,6 +184,7 @@ impl<'a> Lowerer<'a> {
                 pointers: Vec::new(),
                 randoms: Vec::new(),
                 functions: Vec::new(),
+                function_tables: Vec::new(),
                 kernels: Kernels::default(),
                 weights: 0,
                 electrode_current: false,
@@ -204,11 +207,14 @@ impl<'a> Lowerer<'a> {
         self.unsupported_items();
         self.layout();
         self.declare_functions();
+        self.declare_function_tables();
         self.functions();
+        self.function_tables();
         self.tables();
         self.kernels();
         self.net_receive();
         self.before_after();
+        self.mark_used_tables();
         self.inline();
         self.ir.thread_safe = self.thread_safe();
     }
@@ -223,7 +229,6 @@ impl<'a> Lowerer<'a> {
             let what = match &item.kind {
                 ItemKind::Constructor(_) => "CONSTRUCTOR",
                 ItemKind::Destructor(_) => "DESTRUCTOR",
-                ItemKind::FunctionTable { .. } => "FUNCTION_TABLE",
                 ItemKind::Discrete(_) => "DISCRETE blocks",
                 ItemKind::Include(_) => {
                     // `compile_source` splices the files in before the checks

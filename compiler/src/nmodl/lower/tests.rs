@@ -512,6 +512,105 @@ fn function_table_interpolates() {
     assert!(close(inst.call(&ir, 0, vec![2.5]), 12.5));
 }
 
+/// Gives FUNCTION_TABLE `name` its values as the runtime does: appended
+/// after the globals, described in the header (`axes`: size, min, max,
+/// points or empty for the range).
+fn give_table(
+    ir: &MechIr,
+    x: &mut Instance,
+    name: &str,
+    values: &[f64],
+    axes: &[(usize, f64, f64, &[f64])],
+) {
+    let t = ir.function_tables.iter().find(|t| t.name == name).unwrap();
+    x.globals[t.header] = x.globals.len() as f64;
+    x.globals.extend_from_slice(values);
+    for (i, (n, min, max, pts)) in axes.iter().enumerate() {
+        let h = t.header + 1 + 4 * i;
+        x.globals[h] = *n as f64;
+        x.globals[h + 1] = *min;
+        x.globals[h + 2] = *max;
+        if !pts.is_empty() {
+            x.globals[h + 3] = x.globals.len() as f64;
+            x.globals.extend_from_slice(pts);
+        }
+    }
+}
+
+#[test]
+fn function_table_lookup_is_neurons() {
+    // tests/mech/functable.hoc's tables; the numbers NEURON 9.0.2 printed
+    let ir = compile("ftab.mod");
+    assert_eq!(ir.function_tables.len(), 3);
+    assert!(ir.function_tables.iter().all(|t| t.used));
+    let mut x = Instance::new(&ir);
+    let f = |ir: &MechIr, n: &str| {
+        ir.function_tables
+            .iter()
+            .find(|t| t.name == n)
+            .unwrap()
+            .function
+    };
+    // not given yet: NaN
+    assert!(x.call(&ir, f(&ir, "tabninf"), vec![-50.0]).is_nan());
+    let vv: Vec<f64> = (0..41).map(|k| -100.0 + 5.0 * k as f64).collect();
+    let ninf: Vec<f64> = vv
+        .iter()
+        .map(|v| 1.0 / (1.0 + ((-(v + 40.0)) / 8.0).exp()))
+        .collect();
+    let ntau: Vec<f64> = vv
+        .iter()
+        .map(|v| 1.0 + 4.0 * (-((v + 50.0) / 20.0).powi(2)).exp())
+        .collect();
+    let mut sc = Vec::new();
+    for a in 0..5 {
+        for b in 0..3 {
+            sc.push(1.0 + 0.1 * a as f64 + 0.05 * (b * b) as f64);
+        }
+    }
+    give_table(&ir, &mut x, "tabninf", &ninf, &[(41, 0.0, 0.0, &vv)]);
+    give_table(&ir, &mut x, "tabntau", &ntau, &[(41, -100.0, 100.0, &[])]);
+    give_table(
+        &ir,
+        &mut x,
+        "tabscale",
+        &sc,
+        &[(5, -100.0, 100.0, &[]), (3, 0.0, 0.0, &[0.0, 20.0, 40.0])],
+    );
+    let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1e-9);
+    let ninf_f = f(&ir, "tabninf");
+    for (v, want) in [
+        (-47.3, 0.2907104369),
+        (-40.0, 0.5),
+        (-200.0, 0.0005527786369),
+        (500.0, 0.9999999749),
+        (99.9, 0.9999999745),
+    ] {
+        let got = x.call(&ir, ninf_f, vec![v]);
+        assert!(near(got, want), "tabninf({v}) = {got}, NEURON {want}");
+    }
+    let ntau_f = f(&ir, "tabntau");
+    for (v, want) in [
+        (-52.5, 4.878826126),
+        (-100.0, 1.007721817),
+        (3.21, 1.004098678),
+    ] {
+        let got = x.call(&ir, ntau_f, vec![v]);
+        assert!(near(got, want), "tabntau({v}) = {got}, NEURON {want}");
+    }
+    let sc_f = f(&ir, "tabscale");
+    for (v, c, want) in [
+        (-30.0, 6.3, 1.15575),
+        (-100.0, 0.0, 1.0),
+        (100.0, 40.0, 1.6),
+        (10.0, 55.0, 1.42),
+        (-120.0, 31.0, 1.1325),
+    ] {
+        let got = x.call(&ir, sc_f, vec![v, c]);
+        assert!(near(got, want), "tabscale({v}, {c}) = {got}, NEURON {want}");
+    }
+}
+
 #[test]
 fn facsyn_net_receive() {
     let ir = compile("facsyn.mod");

@@ -640,6 +640,7 @@ impl Model {
         self.t = 0.0;
         self.dt2groups(true);
         self.check_tables();
+        self.check_function_tables()?;
         self.clear_events();
         Ok(())
     }
@@ -680,6 +681,7 @@ impl Model {
         let t_changed = self.groups.first().is_some_and(|g| g.t != self.t);
         self.dt2groups(t_changed);
         self.check_tables();
+        self.check_function_tables()?;
         self.check_thresholds()
     }
 
