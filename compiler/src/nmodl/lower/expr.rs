@@ -552,10 +552,7 @@ impl Lowerer<'_> {
             StmtKind::ForNetcons { .. } => {
                 self.error(kw(s.span, 11), "FOR_NETCONS is not supported yet by nerve")
             }
-            StmtKind::Equation { .. } => self.error(
-                kw(s.span, 1),
-                "LINEAR and NONLINEAR equations are not supported yet by nerve",
-            ),
+            StmtKind::Equation { lhs, rhs, add } => self.equation(lhs, rhs, *add, s.span, out),
             StmtKind::LongDiffusion(_) => self.error(
                 kw(s.span, 22),
                 "LONGITUDINAL_DIFFUSION is not supported yet by nerve",

@@ -11,6 +11,7 @@
 //! * [`breakpoint`]: the `init`, `cur`, `jacob` and `state` kernels;
 //! * [`solve`]: cnexp, euler and derivimplicit for DERIVATIVE blocks;
 //! * [`kinetic`]: KINETIC blocks with sparse and STEADYSTATE sparse;
+//! * [`algebraic`]: LINEAR (simeq) and NONLINEAR (newton) blocks;
 //! * [`functable`]: FUNCTION_TABLEs, looked up in tables HOC gives;
 //! * [`table`]: TABLE in FUNCTIONs and PROCEDUREs;
 //! * [`netreceive`]: NET_RECEIVE and its INITIAL;
@@ -18,6 +19,7 @@
 //! * [`beforeafter`]: BEFORE and AFTER blocks;
 //! * [`inline`]: small functions inlined into kernels.
 
+mod algebraic;
 mod beforeafter;
 mod breakpoint;
 mod callable;
@@ -124,6 +126,8 @@ pub(crate) struct Body {
     pub dt: Option<Var>,
     /// the KINETIC block being lowered, if any
     pub kinetic: Option<kinetic::Kin>,
+    /// the LINEAR or NONLINEAR block being lowered: its `~` equations
+    pub equations: Option<algebraic::Equations>,
 }
 
 impl Body {

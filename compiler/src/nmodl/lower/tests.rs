@@ -724,6 +724,50 @@ fn watch_errors_name_the_construct() {
 }
 
 #[test]
+fn linear_and_nonlinear_blocks_solve_their_equations() {
+    let ir = compile("linnl.mod");
+    let mut x = Instance::new(&ir);
+    x.v = -65.0;
+    x.run(&ir, &ir.kernels.init, &mut []);
+    // NEURON 9.0.2 after finitialize(-65) (tests/mech/linear.hoc)
+    for (s, want) in [
+        ("u", -0.2775582595),
+        ("w", 0.4138241561),
+        ("p", 0.635421726),
+        ("q", 0.6051387981),
+    ] {
+        let got = x.slot(&ir, s);
+        assert!((got - want).abs() < 1e-9, "{s} = {got}, NEURON {want}");
+    }
+    // LINEAR: the solution satisfies its equations
+    let (u, w, v) = (x.slot(&ir, "u"), x.slot(&ir, "w"), -65.0f64);
+    assert!((2.0 * u + 2.0 * w - (v / 50.0).exp()).abs() < 1e-12);
+    assert!((u - w - (v / 100.0 - 0.1 * w)).abs() < 1e-12);
+}
+
+#[test]
+fn algebraic_equation_errors_are_named() {
+    let head = "NEURON { SUFFIX p }\nSTATE { a b }\nBREAKPOINT { SOLVE e }\n";
+    let e = error_of(&format!("{head}LINEAR e {{\n  ~ a*b = 1\n  ~ a = b\n}}\n"));
+    assert!(e.contains("not linear in the block's unknowns"), "{e}");
+    assert!(e.contains("t.mod:5:3"), "{e}");
+    let e = error_of(&format!("{head}LINEAR e {{\n  ~ a + b = 1\n}}\n"));
+    assert!(
+        e.contains("Number of equations, 1, does not equal number, 2"),
+        "{e}"
+    );
+    let e = error_of(&format!(
+        "{head}NONLINEAR e {{\n  ~ a*a = 1\n  if (a > 0) {{\n  ~ b = 2\n  }}\n}}\n"
+    ));
+    assert!(e.contains("inside if, while"), "{e}");
+    let e = error_of(&format!(
+        "{head}NONLINEAR e SOLVEFOR a {{\n  ~ a*a = 1\n  ~ b = 2\n}}\n"
+    ));
+    assert!(e.contains("contains no unknown of its block"), "{e}");
+    assert!(e.contains("t.mod:6:3"), "{e}");
+}
+
+#[test]
 fn thread_safety_follows_global_writes() {
     assert!(
         !compile("gr.mod").thread_safe,
