@@ -23,6 +23,8 @@ mod algebraic;
 mod beforeafter;
 mod breakpoint;
 mod callable;
+#[cfg(test)]
+mod construct_tests;
 mod deriv;
 #[cfg(test)]
 pub(crate) mod eval;
