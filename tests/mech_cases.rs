@@ -1,7 +1,8 @@
 //! Runs every HOC case under `tests/mech/` (programs that use the standard
-//! mechanisms of `mod-files/`) through the `nerve` binary and compares its
-//! standard output with the `.out` file beside it, which NEURON 9.0.2 made
-//! with its built-in mechanisms (`tests/mech/regen.sh` remakes them).
+//! mechanisms of `mod-files/`, or the `.mod` files beside them) through the
+//! `nerve` binary and compares its standard output with the `.out` file
+//! beside it, which NEURON 9.0.2 made with its built-in mechanisms and
+//! those `.mod` files (`tests/mech/regen.sh` remakes them).
 //!
 //! Outputs are compared token by token (separated by whitespace and by `=`,
 //! so `v=-65.1` is the tokens `v`, `=`, `-65.1`): a token that

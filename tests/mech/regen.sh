@@ -5,8 +5,11 @@
 #
 #   tests/mech/regen.sh /path/to/nrniv
 #
-# For every tests/mech/NAME.hoc: NAME.out = stdout of
-# `nrniv -nobanner NAME.hoc`, run in this directory with stdin from /dev/null.
+# The .mod files of this directory are compiled first with the nrnivmodl
+# beside nrniv (nrniv then loads them, as nerve loads the .mod files of its
+# working directory; the build folder is removed at the end). For every
+# tests/mech/NAME.hoc: NAME.out = stdout of `nrniv -nobanner NAME.hoc`, run
+# in this directory with stdin from /dev/null.
 set -u
 if [ $# -ne 1 ]; then
     echo "usage: $0 /path/to/nrniv" >&2
@@ -35,6 +38,21 @@ strip_display() {
 
 status=0
 cd "$HERE" || exit 2
+# nrnivmodl builds into a folder named for the machine
+BUILD="$(uname -m)"
+if [ -e "$BUILD" ]; then
+    echo "$0: $HERE/$BUILD exists; remove it first" >&2
+    exit 2
+fi
+if ls ./*.mod > /dev/null 2>&1; then
+    if ! "$(dirname "$NRNIV")/nrnivmodl" > nrnivmodl.log 2>&1; then
+        echo "ERROR: nrnivmodl failed:" >&2
+        sed 's/^/    /' nrnivmodl.log >&2
+        rm -rf "$BUILD"
+        exit 1
+    fi
+    rm -f nrnivmodl.log
+fi
 for f in *.hoc; do
     name="${f%.hoc}"
     "$NRNIV" -nobanner "$f" < /dev/null > "$name.out" 2> "$name.err.tmp"
@@ -48,4 +66,5 @@ for f in *.hoc; do
     rm -f "$name.err.tmp" "$name.err.tmp2"
     echo "regenerated $name.out ($(wc -l < "$name.out") lines)"
 done
+rm -rf "$BUILD"
 exit $status

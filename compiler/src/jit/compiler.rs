@@ -67,6 +67,7 @@ pub struct CompiledMechanism {
     module: Option<JITModule>,
     kernels: KernelPointers,
     functions: Vec<Option<FunctionFn>>,
+    before_after: Vec<KernelFn>,
     stats: CompileStats,
 }
 
@@ -86,6 +87,12 @@ impl CompiledMechanism {
     /// The HOC entry of `ir.functions[k]` (`None` unless it is `hoc`).
     pub fn function(&self, k: usize) -> Option<FunctionFn> {
         self.functions.get(k).copied().flatten()
+    }
+
+    /// The BEFORE/AFTER blocks, in the order of the IR's
+    /// `kernels.before_after` (loop kernels, as `state`).
+    pub fn before_after(&self) -> &[KernelFn] {
+        &self.before_after
     }
 
     /// Compile time, code size, vectorised kernels.
@@ -109,6 +116,7 @@ impl std::fmt::Debug for CompiledMechanism {
         f.debug_struct("CompiledMechanism")
             .field("kernels", &self.kernels)
             .field("functions", &self.functions)
+            .field("before_after", &self.before_after)
             .field("stats", &self.stats)
             .finish()
     }
@@ -236,7 +244,8 @@ impl KernelCompiler {
         }
         let mut hoc_ids = Vec::new();
         for (k, f) in ir.functions.iter().enumerate() {
-            hoc_ids.push(if f.hoc {
+            // WATCH conditions are called by the runtime as HOC functions are
+            hoc_ids.push(if f.hoc || ir.kernels.watch.contains(&k) {
                 Some(self.define_hoc_entry(&env, k, fn_ids[k], f)?)
             } else {
                 None
@@ -258,6 +267,11 @@ impl KernelCompiler {
                 }
                 None => None,
             });
+        }
+        let mut ba_ids = Vec::new();
+        for (k, (when, kernel)) in ks.before_after.iter().enumerate() {
+            let name = format!("ba{k}_{when:?}");
+            ba_ids.push(self.define_loop_kernel(&env, &name, kernel)?.0);
         }
         let table_id = match &ks.table {
             Some(k) => Some(self.define_table_kernel(&env, k)?),
@@ -300,6 +314,10 @@ impl KernelCompiler {
             .iter()
             .map(|id| id.map(|id| unsafe { code_as::<FunctionFn>(m.get_finalized_function(id)) }))
             .collect();
+        let before_after = ba_ids
+            .iter()
+            .map(|&id| unsafe { code_as::<KernelFn>(m.get_finalized_function(id)) })
+            .collect();
         let stats = CompileStats {
             time: start.elapsed(),
             code_bytes: self.code_bytes,
@@ -309,6 +327,7 @@ impl KernelCompiler {
             module: Some(self.module),
             kernels,
             functions,
+            before_after,
             stats,
         })
     }
@@ -343,12 +362,12 @@ impl KernelCompiler {
         Ok(())
     }
 
-    /// `init`, `cur`, `jacob`, `state`: `for i in 0..count { body }`, two
-    /// instances at a time when the body allows it.
+    /// `init`, `cur`, `jacob`, `state`, BEFORE/AFTER blocks: `for i in
+    /// 0..count { body }`, two instances at a time when the body allows it.
     fn define_loop_kernel(
         &mut self,
         env: &Env,
-        name: &'static str,
+        name: &str,
         kernel: &Kernel,
     ) -> Result<(FuncId, bool), JitError> {
         let ir = env.ir;

@@ -247,6 +247,7 @@ pub fn hh_ir() -> MechIr {
         pointers: vec![],
         randoms: vec![],
         functions: vec![],
+        function_tables: vec![],
         kernels: Kernels {
             cur: Some(Kernel {
                 locals: 9,

@@ -276,6 +276,13 @@ pub enum HostFn {
     /// text does (t joins the leftmost term of d's top-level +/- chain), so
     /// event times round as NEURON's do.
     NetSendAt = 12,
+    /// `(k, flag, value)`: arms `WATCH` condition `k` (index into
+    /// [`Kernels::watch`]) of this instance with `flag`; `value` is the
+    /// condition's value now (NEURON's `_nrn_watch_activate`). As the
+    /// random services, `k` is a constant the JIT puts in `op >> 8`. The
+    /// first WATCH armed by one NET_RECEIVE call disarms the instance's
+    /// others.
+    Watch = 13,
 }
 
 impl HostFn {
@@ -283,6 +290,12 @@ impl HostFn {
     /// the stream's index).
     pub fn is_random(self) -> bool {
         (HostFn::Uniform as u32..=HostFn::RandomIpick as u32).contains(&(self as u32))
+    }
+
+    /// Whether the first argument is a constant index the JIT puts in
+    /// `op >> 8` (a random stream, a WATCH condition).
+    pub fn has_index(self) -> bool {
+        self.is_random() || self == HostFn::Watch
     }
 }
 
@@ -357,7 +370,8 @@ pub struct Kernel {
 
 /// When a `BEFORE`/`AFTER` block runs (NEURON 9.0.2's `nrn_ba`): per
 /// instance, for every instance of the type, the types in the order their
-/// mechanisms were loaded and a type's blocks in source order.
+/// mechanisms were loaded and a type's blocks in source order (the
+/// runtime's `BaTiming`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaTiming {
     /// `BEFORE INITIAL`: in finitialize, after v is set and the type-0
@@ -399,6 +413,14 @@ pub struct Kernels {
     pub net_receive_init: Option<Kernel>,
     /// `BEFORE`/`AFTER` blocks, per instance, in source order
     pub before_after: Vec<(BaTiming, Kernel)>,
+    /// `WATCH` conditions, in the order the lowering meets them (`else if`
+    /// branches last to first): entry k is the index
+    /// in [`MechIr::functions`] of a FUNCTION of no arguments that copies
+    /// the node's v and returns the condition's value (`a - b` for `a > b`,
+    /// `b - a` for `a < b`); the condition holds when it is > 0. The JIT
+    /// gives them entries as it does HOC functions; the runtime calls them
+    /// once per step for every armed WATCH (NEURON's `_watchN_cond`).
+    pub watch: Vec<usize>,
 }
 
 impl Kernels {
@@ -487,6 +509,31 @@ pub fn visit_expr(e: &Expr, fe: &mut dyn FnMut(&Expr)) {
     }
 }
 
+/// A `FUNCTION_TABLE`: a FUNCTION (of `args` ≤ 2 arguments) that looks
+/// its value up in a table HOC gives with `table_<name>_<suffix>(...)`.
+///
+/// The runtime keeps the table after the declared globals and describes
+/// it in the header of `1 + 4 * args` globals at element offset `header`:
+/// the element offset of the values (0: not given yet, the function
+/// returns NaN), then per argument the number of grid points, the
+/// smallest and largest argument (a grid of evenly spaced points) and the
+/// element offset of the grid's points (0 for the evenly spaced grid).
+/// Values are in row order; each grid's points follow them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionTableDecl {
+    /// the NMODL name (`tabninf`)
+    pub name: String,
+    /// its index in [`MechIr::functions`]
+    pub function: usize,
+    /// number of arguments (1 or 2)
+    pub args: usize,
+    /// element offset of its header in the globals
+    pub header: usize,
+    /// a per-instance kernel calls it (directly or through functions):
+    /// the runtime must have the table before running them
+    pub used: bool,
+}
+
 /// A lowered mechanism.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MechIr {
@@ -508,6 +555,8 @@ pub struct MechIr {
     pub randoms: Vec<String>,
     /// FUNCTIONs and PROCEDUREs, in the order of `Expr::Call` indices
     pub functions: Vec<Function>,
+    /// FUNCTION_TABLEs (their functions are in `functions`)
+    pub function_tables: Vec<FunctionTableDecl>,
     /// the hooks
     pub kernels: Kernels,
     /// number of NET_RECEIVE arguments (the NetCon weight vector's length)

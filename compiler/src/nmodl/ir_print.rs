@@ -129,6 +129,21 @@ pub fn print(ir: &MechIr) -> String {
         p.block(&mut out, &kern.body, 1);
         out.push_str("}\n");
     }
+    for t in &ir.function_tables {
+        let _ = writeln!(
+            out,
+            "\nfunction_table {}: function {} args={} header={}{}",
+            t.name,
+            t.function,
+            t.args,
+            t.header,
+            if t.used { " used" } else { "" }
+        );
+    }
+    for (i, f) in k.watch.iter().enumerate() {
+        let name = ir.functions.get(*f).map_or("?", |f| f.name.as_str());
+        let _ = writeln!(out, "\nwatch {i}: {name}");
+    }
     out
 }
 

@@ -6,6 +6,7 @@ pub mod ast;
 mod builtins;
 pub mod check;
 pub mod diagnostic;
+pub mod include;
 pub mod ir;
 pub mod ir_print;
 pub mod lexer;
@@ -14,8 +15,8 @@ pub mod parse;
 pub mod print;
 pub mod symbols;
 
-pub use lower::{compile_source, lower};
-pub use parse::{parse, parse_str, NmodlError};
+pub use lower::{compile_source, compile_source_with, lower};
+pub use parse::{parse, parse_at, parse_str, NmodlError};
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, unused_parens, dead_code)]

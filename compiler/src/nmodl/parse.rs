@@ -61,11 +61,27 @@ pub fn parse(file: &SourceFile) -> Result<Program, NmodlError> {
 
 /// Parses NMODL source text (byte offsets in the tree and errors refer to `src`).
 pub fn parse_str(src: &str) -> Result<Program, NmodlError> {
+    parse_padded(src, 0)
+}
+
+/// Parses NMODL text that stands at byte `base` of a larger span space (a
+/// file another one INCLUDEs): offsets in the tree and in errors are `base`
+/// plus the offset in `text`.
+pub fn parse_at(text: &str, base: usize) -> Result<Program, NmodlError> {
+    // blanks before the text shift every token; the lexer skips them
+    let mut padded = String::with_capacity(base + text.len());
+    padded.extend(std::iter::repeat_n(' ', base));
+    padded.push_str(text);
+    parse_padded(&padded, base)
+}
+
+/// Parses `src`, whose first `base` bytes are padding.
+fn parse_padded(src: &str, base: usize) -> Result<Program, NmodlError> {
     let mut toks = tokenize(src)?;
     mark_reactions(&mut toks);
     ProgramParser::new()
         .parse(src, toks.iter().cloned())
-        .map_err(|e| syntax_error(e, &toks, src))
+        .map_err(|e| syntax_error(e, &toks, src, base))
 }
 
 /// Re-tags each `~` inside a KINETIC block as a reaction: nocmodl's lexer
@@ -121,7 +137,7 @@ pub(crate) fn attach_represents(stmts: Vec<NeuronStmt>) -> Vec<NeuronStmt> {
 
 type GrammarError = LalrError<usize, Tok, LexError>;
 
-fn syntax_error(e: GrammarError, toks: &[Spanned], src: &str) -> NmodlError {
+fn syntax_error(e: GrammarError, toks: &[Spanned], src: &str, base: usize) -> NmodlError {
     match e {
         LalrError::User { error } => error.into(),
         LalrError::InvalidToken { location } => NmodlError::Syntax {
@@ -164,7 +180,7 @@ fn syntax_error(e: GrammarError, toks: &[Spanned], src: &str) -> NmodlError {
             let wants_close = expected.iter().any(|x| x == "\"}\"");
             if wants_close && starts_item(&tok) {
                 if let Some((bs, _)) = unclosed_brace(toks, idx) {
-                    let (line, col) = line_col(src, bs);
+                    let (line, col) = line_col(&src[base..], bs.saturating_sub(base));
                     return NmodlError::Syntax {
                         message: format!(
                             "unexpected {tok} inside a block: missing '}}' to close the '{{' at {line}:{col}"

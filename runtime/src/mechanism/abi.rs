@@ -19,6 +19,9 @@
 //!   `second_order_cur` (only when `secondorder == 2`); v += rhs (2 rhs when
 //!   `secondorder > 0`); t += dt/2; `state` of every type.
 //!
+//! The `BEFORE`/`AFTER` blocks of a type (the spec's `before_after`, with the
+//! signature of [`Kernel`]) run at the points [`super::BaTiming`] names.
+//!
 //! Kernels never allocate, never unwind, and touch only what their hook's
 //! documentation allows.
 
@@ -100,7 +103,9 @@ pub struct MechanismView {
     /// element `a` (NaN past the end), 11 its size; 12 net_send at time a
     /// (flag b): nocmodl computes a self event's time as `t + <delay
     /// expression>` written out, so `net_send(etime - t, 1)` is at
-    /// `(t + etime) - t`, which 0 (t + (etime - t)) cannot reproduce.
+    /// `(t + etime) - t`, which 0 (t + (etime - t)) cannot reproduce;
+    /// 13 arms WATCH condition `op >> 8` (the spec's `watches`) with flag a,
+    /// b being the condition's value now (NET_RECEIVE only).
     /// Returns the service's value (0 for the event services and the
     /// setters; NaN for a random service without a stream)
     pub host_call: Option<HostCall>,

@@ -96,6 +96,43 @@ pub struct FunctionSpec {
     pub kernel: FunctionKernel,
 }
 
+/// When a `BEFORE`/`AFTER` block runs (NEURON 9.0.2's `nrn_ba` points):
+/// for every cell group, the types in type order and each type's blocks of
+/// that timing in source order, every instance of the group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaTiming {
+    /// in finitialize, after v is set (and the type-0 FInitializeHandlers),
+    /// before any INITIAL block
+    BeforeInitial,
+    /// in finitialize, after the INITIAL blocks and the NetCons' NET_RECEIVE
+    /// INITIAL, before the events sent at t = 0 are delivered
+    AfterInitial,
+    /// before the currents (`cur`) are assembled, after `rhs` is zeroed:
+    /// every step (at t + dt/2), in `fcurrent` and at the end of finitialize
+    BeforeBreakpoint,
+    /// every step after the `state` kernels (at t + dt)
+    AfterSolve,
+    /// right after `AfterSolve`, before the step's recordings; also at the
+    /// end of finitialize before the t = 0 recording
+    BeforeStep,
+}
+
+/// A `FUNCTION_TABLE` of a type: its values are given from HOC
+/// (`table_<name>_<suffix>`, see [`crate::model::Model::set_function_table`])
+/// and kept after the type's globals, described by a header of globals the
+/// kernels read (the IR's `FunctionTableDecl` has the layout).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionTableSpec {
+    /// its NMODL name (`tabninf`)
+    pub name: String,
+    /// number of arguments (axes of the table)
+    pub args: usize,
+    /// the index in the type's globals of its header
+    pub header: usize,
+    /// the kernels use it: a run without it given is an error
+    pub used: bool,
+}
+
 /// What a field of a mechanism is (NMODL's blocks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldKind {
@@ -172,6 +209,18 @@ pub struct MechanismSpec {
     pub pointers: Vec<String>,
     /// the kernels
     pub kernels: MechanismKernels,
+    /// the `WATCH` conditions: entry k returns the value of condition k for
+    /// one instance (no arguments; the condition holds when it is > 0).
+    /// NET_RECEIVE arms them through the `host_call` service 13; the
+    /// runtime evaluates the armed ones once per step (see
+    /// [`crate::model::Model::check_thresholds`])
+    pub watches: Vec<FunctionKernel>,
+    /// the `FUNCTION_TABLE`s
+    pub function_tables: Vec<FunctionTableSpec>,
+    /// the `BEFORE`/`AFTER` blocks, in source order: loop kernels over the
+    /// instances with the contract of `state` (may write the instance data
+    /// and, through POINTERs, elsewhere; never `rhs` or `d`)
+    pub before_after: Vec<(BaTiming, Kernel)>,
     /// true when the kernels never write `globals`: cell groups with this
     /// mechanism may then be stepped on several threads at once (the model
     /// steps every group on one thread while any type in use is not; a type
@@ -195,6 +244,9 @@ impl MechanismSpec {
             vector: false,
             pointers: Vec::new(),
             kernels: MechanismKernels::default(),
+            watches: Vec::new(),
+            function_tables: Vec::new(),
+            before_after: Vec::new(),
             thread_safe: true,
         }
     }

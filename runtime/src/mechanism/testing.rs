@@ -30,6 +30,9 @@ pub(crate) fn pas_spec() -> MechanismSpec {
         randoms: vec![],
         vector: false,
         pointers: Vec::new(),
+        watches: Vec::new(),
+        function_tables: Vec::new(),
+        before_after: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: None,
@@ -100,6 +103,9 @@ pub(crate) fn iclamp_spec() -> MechanismSpec {
         randoms: vec![],
         vector: false,
         pointers: Vec::new(),
+        watches: Vec::new(),
+        function_tables: Vec::new(),
+        before_after: Vec::new(),
         thread_safe: true,
         kernels: MechanismKernels {
             init: Some(iclamp_init),

@@ -116,25 +116,23 @@ impl Model {
             .map(|i| MechTypeId(i as u32))
     }
 
-    /// Replaces the kernels and functions of a registered type (a reloaded
-    /// `.mod` whose layout is unchanged); instances keep their values.
+    /// Replaces the code of a registered type with `new`'s (a reloaded
+    /// `.mod` whose layout is unchanged): kernels, functions, WATCH
+    /// conditions, BEFORE/AFTER blocks and thread safety; instances keep
+    /// their values.
     ///
     /// # Safety
     /// As for [`Model::register_mechanism`], for the type's existing layout.
-    pub unsafe fn replace_kernels(
-        &mut self,
-        t: MechTypeId,
-        kernels: crate::mechanism::MechanismKernels,
-        functions: Vec<crate::mechanism::FunctionSpec>,
-        thread_safe: bool,
-    ) -> Result<()> {
+    pub unsafe fn replace_kernels(&mut self, t: MechTypeId, new: MechanismSpec) -> Result<()> {
         let m = self
             .mech_types
             .get_mut(t.0 as usize)
             .ok_or(ModelError::UnknownMechanism)?;
-        m.spec.kernels = kernels;
-        m.spec.functions = functions;
-        m.spec.thread_safe = thread_safe;
+        m.spec.kernels = new.kernels;
+        m.spec.functions = new.functions;
+        m.spec.watches = new.watches;
+        m.spec.before_after = new.before_after;
+        m.spec.thread_safe = new.thread_safe;
         Ok(())
     }
 

@@ -32,6 +32,7 @@
 
 mod connect;
 pub mod events;
+mod functable;
 mod geometry;
 mod groups;
 mod hines;
@@ -56,6 +57,7 @@ pub use connect::PreviousParent;
 pub use events::{
     ContinuousHooks, EventId, ExternalEvent, Gid, GidSpike, NetConSource, NoHooks, Spike,
 };
+pub use functable::{FunctionTable, TableAxis};
 pub use ids::{InstanceId, NetConId, NodeId, PreSynId, SectionId};
 pub use mechanisms::{MechTypeId, RangeVar, VarRef};
 pub use pointers::{ExternalDouble, PointerTarget};
@@ -230,6 +232,22 @@ pub enum ModelError {
     /// variable.
     #[error("{0} has no such RANDOM variable")]
     NoRandom(String),
+    /// A FUNCTION_TABLE given values that do not fit it, or one that does
+    /// not exist.
+    #[error("{0}")]
+    BadFunctionTable(String),
+    /// A kernel would look up a FUNCTION_TABLE HOC never gave.
+    #[error("table not specified in hoc_func_table: FUNCTION_TABLE {table} of {mechanism} has no values (give them with table_{table}_{mechanism})")]
+    FunctionTableNotGiven {
+        /// mechanism name
+        mechanism: String,
+        /// the FUNCTION_TABLE's name
+        table: String,
+    },
+    /// A WATCH armed with a condition its type does not have (the kernels
+    /// and the spec disagree).
+    #[error("{0} has no such WATCH condition")]
+    NoWatch(String),
     /// `SaveState.restore` into a model whose structure changed.
     #[error("SaveState: the model's sections, mechanisms or point processes changed since save")]
     SaveStateMismatch,

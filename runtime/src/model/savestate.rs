@@ -8,14 +8,14 @@
 //! * the ions' reversal potentials and concentrations;
 //! * the event queue (self events, NetCon events, and the host program's
 //!   external events, by their keys) with each source's threshold state,
-//!   and every NetCon's weight vector.
+//!   the armed WATCH conditions, and every NetCon's weight vector.
 //!
 //! The instances' random streams are not saved (NEURON 9.0.2 leaves a
 //! NetStim's `ranvar` where it is on restore). Between save and restore
 //! the structure must stay: a restore into a model whose nodes or instances
 //! differ is refused.
 
-use super::events::{Event, EventQueue, ItemId};
+use super::events::{Event, EventQueue, ItemId, Watch};
 use super::ids::{InstanceId, NetConId, NodeId, PreSynId};
 use super::store::LOOSE;
 use super::{Model, ModelError, Result};
@@ -47,6 +47,8 @@ pub struct SavedState {
     blocks: Vec<BlockState>,
     queue: EventQueue<Event>,
     movable: HashMap<InstanceId, ItemId>,
+    /// the armed WATCH conditions (their events are in `queue`)
+    watches: Vec<Watch>,
     above: Vec<(PreSynId, bool)>,
     weights: Vec<(NetConId, Vec<f64>)>,
 }
@@ -132,6 +134,7 @@ impl Model {
             blocks,
             queue: ev.queue.clone(),
             movable: ev.movable.clone(),
+            watches: ev.watches.clone(),
             above: ev
                 .presyn_order
                 .iter()
@@ -196,6 +199,7 @@ impl Model {
         if events {
             self.events.queue = s.queue.clone();
             self.events.movable = s.movable.clone();
+            self.events.watches = s.watches.clone();
         }
         Ok(())
     }

@@ -11,10 +11,12 @@
 //! with the new v. Groups share nothing while stepping, so they may run in
 //! parallel.
 
+mod beforeafter;
+
 use super::hines;
 use super::store::CellGroup;
 use super::{MechType, Model, ModelError, Result};
-use crate::mechanism::{IonView, Kernel, MechanismView};
+use crate::mechanism::{BaTiming, IonView, Kernel, MechanismView};
 
 /// The most ions one mechanism may use (checked at registration).
 pub(crate) const MAX_IONS: usize = 8;
@@ -173,6 +175,7 @@ impl StepContext<'_> {
 fn setup_tree_matrix(ctx: &StepContext, g: &mut CellGroup) {
     g.nodes.rhs.fill(0.0);
     g.nodes.d.fill(0.0);
+    ctx.run_ba(g, BaTiming::BeforeBreakpoint);
     ctx.run(g, Hook::Cur);
     ctx.run(g, Hook::Jacob);
     hines::assemble(g, 0.001 * g.cj);
@@ -200,6 +203,8 @@ fn step_solve(ctx: &StepContext, g: &mut CellGroup) {
 /// The end of a step: mechanism states with the new v.
 fn step_states(ctx: &StepContext, g: &mut CellGroup) {
     ctx.run(g, Hook::State);
+    ctx.run_ba(g, BaTiming::AfterSolve);
+    ctx.run_ba(g, BaTiming::BeforeStep);
 }
 
 impl Model {
@@ -264,9 +269,11 @@ impl Model {
         }
     }
 
-    /// Every group's INITIAL blocks (capacitive currents zeroed first);
-    /// events they post wait in the groups' outboxes.
+    /// Every group's BEFORE INITIAL blocks, then its INITIAL blocks
+    /// (capacitive currents zeroed first); events they post wait in the
+    /// groups' outboxes.
     pub(crate) fn init_groups(&mut self) {
+        self.run_before_after(BaTiming::BeforeInitial);
         self.for_each_group(|ctx, g| {
             for (i_cap, &c) in g.nodes.i_cap.iter_mut().zip(&g.cap) {
                 if c != 0.0 {
@@ -278,10 +285,12 @@ impl Model {
     }
 
     /// `finitialize`, last phase: the currents at the initial v (as
-    /// `fcurrent`), then the first record (NEURON's `nrn_record_init` and
-    /// `fixed_record_continuous`). (Then: record events at t = 0.)
+    /// `fcurrent`), then the BEFORE STEP blocks and the first record
+    /// (NEURON's `nrn_record_init` and `fixed_record_continuous`). (Then:
+    /// record events at t = 0.)
     pub fn init_currents(&mut self, hooks: &mut dyn super::ContinuousHooks) -> Result<()> {
         self.for_each_group(setup_tree_matrix);
+        self.run_before_after(BaTiming::BeforeStep);
         hooks.record(self, self.t)
     }
 
@@ -290,6 +299,7 @@ impl Model {
     pub fn fcurrent(&mut self) -> Result<()> {
         self.verify_structure()?;
         self.resolve_pointers()?;
+        self.check_function_tables()?;
         self.dt2groups(true);
         self.for_each_group(setup_tree_matrix);
         Ok(())

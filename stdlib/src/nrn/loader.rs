@@ -58,12 +58,6 @@ pub const STANDARD: &[(&str, &str)] = &[
 /// rendered with file, line, column and caret.
 pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
     let ir = nerve_compiler::nmodl::compile_source(file)?;
-    if !ir.kernels.before_after.is_empty() {
-        return Err(format!(
-            "{}: mechanism {}: BEFORE/AFTER blocks are not supported by nerve's solver yet",
-            file.name, ir.name
-        ));
-    }
     let compiled = jit::compile_with(
         &ir,
         jit::JitOptions {
@@ -105,9 +99,15 @@ fn kernel_set(ir: &MechIr, c: jit::CompiledMechanism) -> KernelSet {
                 .map(|f| unsafe { std::mem::transmute::<jit::FunctionFn, FunctionKernel>(f) })
         })
         .collect();
+    let before_after = c
+        .before_after()
+        .iter()
+        .map(|&f| unsafe { std::mem::transmute::<jit::KernelFn, Kernel>(f) })
+        .collect();
     KernelSet {
         kernels,
         functions,
+        before_after,
         keep: Box::new(c),
     }
 }

@@ -18,10 +18,10 @@ use nerve_runtime::hoc::{
     class::PropertyN, ClassBuilder, HocError, Interpreter, Property, RangeKind, RangeSym, Value,
 };
 use nerve_runtime::mechanism::{
-    FieldKind, FieldSpec, FunctionKernel, FunctionSpec, IonDep, MechanismKernels, MechanismKind,
-    MechanismSpec,
+    BaTiming, FieldKind, FieldSpec, FunctionKernel, FunctionSpec, FunctionTableSpec, IonDep,
+    Kernel, MechanismKernels, MechanismKind, MechanismSpec,
 };
-use nerve_runtime::model::{MechTypeId, VarRef};
+use nerve_runtime::model::{MechTypeId, ModelError, VarRef};
 use std::any::Any;
 use std::rc::Rc;
 
@@ -48,6 +48,9 @@ pub struct KernelSet {
     pub kernels: MechanismKernels,
     /// per IR function, its HOC entry (`None` when not callable from HOC)
     pub functions: Vec<Option<FunctionKernel>>,
+    /// the BEFORE/AFTER blocks, in the order of the IR's
+    /// `kernels.before_after`
+    pub before_after: Vec<Kernel>,
     /// dropped when the interpreter's model goes (frees the machine code)
     pub keep: Box<dyn Any>,
 }
@@ -121,6 +124,7 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         .functions
         .iter()
         .zip(&ks.functions)
+        .filter(|(f, _)| f.hoc)
         .filter_map(|(f, k)| {
             Some(FunctionSpec {
                 name: f.name.clone(),
@@ -138,8 +142,43 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
     }
     spec.pointers = ir.pointers.iter().map(|p| p.name.clone()).collect();
     spec.kernels = ks.kernels;
+    // WATCH conditions: the JIT gives each an entry as to a HOC function
+    spec.watches = ir
+        .kernels
+        .watch
+        .iter()
+        .filter_map(|&f| ks.functions.get(f).copied().flatten())
+        .collect();
+    spec.function_tables = ir
+        .function_tables
+        .iter()
+        .map(|f| FunctionTableSpec {
+            name: f.name.clone(),
+            args: f.args,
+            header: f.header,
+            used: f.used,
+        })
+        .collect();
+    spec.before_after = ir
+        .kernels
+        .before_after
+        .iter()
+        .zip(&ks.before_after)
+        .map(|((when, _), &k)| (ba_timing(*when), k))
+        .collect();
     spec.thread_safe = ir.thread_safe;
     spec
+}
+
+/// The runtime's name for a BEFORE/AFTER timing.
+fn ba_timing(t: ir::BaTiming) -> BaTiming {
+    match t {
+        ir::BaTiming::BeforeInitial => BaTiming::BeforeInitial,
+        ir::BaTiming::AfterInitial => BaTiming::AfterInitial,
+        ir::BaTiming::BeforeBreakpoint => BaTiming::BeforeBreakpoint,
+        ir::BaTiming::AfterSolve => BaTiming::AfterSolve,
+        ir::BaTiming::BeforeStep => BaTiming::BeforeStep,
+    }
 }
 
 /// Whether any kernel or function calls a random service (so the
@@ -247,6 +286,7 @@ pub fn install(
             declare_range_names(interp, &h, it, "");
         }
     }
+    super::functable::declare(interp, &h, t, ir);
     match ir.kind {
         MechKind::Density => {
             interp.register_mechanism_name(&ir.name);
@@ -293,8 +333,22 @@ fn declare_functions(interp: &mut Interpreter, h: &Rc<NrnHost>, t: MechTypeId, i
     }
     for f in spec.functions {
         let name = format!("{}_{}", f.name, ir.name);
+        let table = spec.function_tables.iter().any(|t| t.name == f.name);
+        let mech = ir.name.clone();
         interp.register_fn(&name, move |i, a| {
             let args = function_args(a, &f)?;
+            let given = |i: &mut Interpreter| -> Result<bool, HocError> {
+                let h = host(i)?;
+                let r = model(&h)?.function_table_given(t, &f.name).map_err(merr);
+                r
+            };
+            if table && !given(i)? {
+                // NEURON: "table not specified in hoc_func_table"
+                return Err(merr(ModelError::FunctionTableNotGiven {
+                    mechanism: mech.clone(),
+                    table: f.name.clone(),
+                }));
+            }
             let inst = if density {
                 // the instance `setdata_` chose, else the one in the middle
                 // of the accessed section
@@ -361,7 +415,8 @@ pub fn reinstall(
             && old.ions == new.ions
             && old.weights == new.weights
             && old.randoms == new.randoms
-            && old.functions.len() == new.functions.len();
+            && old.functions.len() == new.functions.len()
+            && old.watches.len() == new.watches.len();
         if !same {
             return Err(HocError::msg(format!(
                 "cannot reload {}: its variables, ions or functions changed, so the live                  instances cannot be carried over (start a new session to use the new version)",
@@ -370,8 +425,7 @@ pub fn reinstall(
         }
         // SAFETY: as for `install`: JIT kernels keep to the ABI contract, and
         // the layout they were compiled for is the one checked equal above.
-        unsafe { m.replace_kernels(t, new.kernels, new.functions, new.thread_safe) }
-            .map_err(merr)?;
+        unsafe { m.replace_kernels(t, new) }.map_err(merr)?;
     }
     // the old code stays alive: HOC objects made before may still hold it
     h.code.borrow_mut().push(ks.keep);

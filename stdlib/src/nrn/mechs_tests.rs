@@ -71,6 +71,7 @@ fn nal() -> (MechIr, KernelSet) {
             hoc: true,
             body: vec![],
         }],
+        function_tables: vec![],
         kernels: Kernels::default(),
         weights: 0,
         electrode_current: false,
@@ -82,6 +83,7 @@ fn nal() -> (MechIr, KernelSet) {
             ..MechanismKernels::default()
         },
         functions: vec![Some(nal_twice)],
+        before_after: vec![],
         keep: Box::new(()),
     };
     (ir, ks)
@@ -100,6 +102,7 @@ fn pp() -> (MechIr, KernelSet) {
         pointers: vec![],
         randoms: vec![],
         functions: vec![],
+        function_tables: vec![],
         kernels: Kernels::default(),
         weights: 0,
         electrode_current: true,
@@ -108,6 +111,7 @@ fn pp() -> (MechIr, KernelSet) {
     let ks = KernelSet {
         kernels: MechanismKernels::default(),
         functions: vec![],
+        before_after: vec![],
         keep: Box::new(()),
     };
     (ir, ks)
@@ -177,4 +181,50 @@ fn reloading_a_mod_replaces_its_kernels_or_refuses_clearly() {
     i.flush();
     let out = String::from_utf8_lossy(&buf.borrow()).into_owned();
     assert_eq!(out, "0.02 \n0.002 0.04 \n");
+}
+
+#[test]
+fn function_tables_are_given_from_hoc_or_refused_clearly() {
+    use super::loader::load_source;
+    let (mut i, buf) = interp();
+    let src = "NEURON { SUFFIX ft NONSPECIFIC_CURRENT i }\nASSIGNED { v i }\n\
+               FUNCTION_TABLE g(v)\nFUNCTION_TABLE h2(x, y)\nBREAKPOINT { i = g(v) }\n";
+    load_source(&mut i, "ft.mod", src).unwrap();
+    let mut err = |src: &str| match i.run_source("t", src) {
+        Ok(()) => panic!("no error for {src}"),
+        Err(e) => e.message.clone(),
+    };
+    // NEURON stops at the first lookup of a table it was not given
+    let e = err("x = g_ft(1)\n");
+    assert!(e.contains("table not specified in hoc_func_table"), "{e}");
+    assert!(e.contains("FUNCTION_TABLE g of ft"), "{e}");
+    let e = err("create s\ns insert ft\n{finitialize(-65)}\n");
+    assert!(e.contains("give them with table_g_ft"), "{e}");
+    let e = err("objref y, xv\ny = new Vector(3)\nxv = new Vector(2)\ntable_g_ft(y, xv)\n");
+    assert!(e.contains("Vector arguments not same size"), "{e}");
+    let e = err("table_g_ft(&y.x[0], 0, 1, 2)\n");
+    assert!(e.contains("size arg < 1"), "{e}");
+    let e = err("table_g_ft(&y.x[0], 3, 2, 1)\n");
+    assert!(e.contains("min > max"), "{e}");
+    let e = err("table_g_ft(&y.x[1], 3, 0, 1)\n");
+    assert!(
+        e.contains("has 2 values from where it points, 3 needed"),
+        "{e}"
+    );
+    let e = err("table_h2_ft(y, xv)\n");
+    assert!(
+        e.contains("allowed only for functions of one variable"),
+        "{e}"
+    );
+    i.run_source(
+        "t",
+        "y.x[0] = 1\ny.x[1] = 3\ny.x[2] = 7\ntable_g_ft(&y.x[0], 3, 0, 10)\n\
+         print g_ft(2.5), g_ft(-1), g_ft(20)\n{finitialize(-65)}\nprint s.i_ft\n\
+         table_g_ft(4)\nprint g_ft(123)\n",
+    )
+    .unwrap();
+    i.flush();
+    let out = String::from_utf8_lossy(&buf.borrow()).into_owned();
+    // table_g_ft returns 0, which HOC echoes as NEURON does
+    assert_eq!(out, "\t0 \n2 1 7 \n1 \n\t0 \n4 \n");
 }

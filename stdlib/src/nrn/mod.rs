@@ -18,10 +18,12 @@
 //! | `savestate` | the `SaveState` class |
 //! | `vecstim` | the built-in `VecStim` artificial cell (vecevent.mod) |
 //! | `cvode` | `CVode` (fixed step only), `FInitializeHandler`, `batch_save`, `batch_run` |
+//! | `functable` | `table_<name>_<suffix>`: the values of FUNCTION_TABLEs |
 
 mod apcount;
 mod bbs;
 mod cvode;
+mod functable;
 mod host;
 mod lists;
 pub mod loader;

@@ -309,6 +309,7 @@ fn mech(kind: MechKind, slots: &[(&str, usize, f64)]) -> MechIr {
         randoms: vec![],
         ions: vec![],
         functions: vec![],
+        function_tables: vec![],
         kernels: Kernels::default(),
         weights: 0,
         electrode_current: false,

@@ -251,13 +251,13 @@ impl Translator<'_, '_> {
 
     pub(super) fn host(&mut self, op: HostFn, args: &[Expr]) -> R<Value> {
         self.scalar_only("a runtime service")?;
-        // random services: the first argument names the stream (op >> 8)
-        let (stream, args) = if op.is_random() {
+        // random services, WATCH: the first argument is an index (op >> 8)
+        let (stream, args) = if op.has_index() {
             match args.split_first() {
                 Some((Expr::Num(k), rest)) if *k >= 0.0 && k.fract() == 0.0 => (*k as u32, rest),
                 _ => {
                     return self.err(format!(
-                        "{op:?} needs the RANDOM variable's index as its first argument"
+                        "{op:?} needs a constant index as its first argument"
                     ))
                 }
             }

@@ -19,6 +19,14 @@ impl Lowerer<'_> {
             let ItemKind::BeforeAfter { when, point, body } = &item.kind else {
                 continue;
             };
+            if self.ir.kind == MechKind::Artificial {
+                let end = (item.span.start + 6).min(item.span.end);
+                self.error(
+                    super::Span::new(item.span.start, end),
+                    "BEFORE/AFTER blocks in an ARTIFICIAL_CELL are not supported yet by nerve",
+                );
+                continue;
+            }
             let timing = match (when, point) {
                 (When::Before, BaPoint::Initial) => BaTiming::BeforeInitial,
                 (When::After, BaPoint::Initial) => BaTiming::AfterInitial,

@@ -548,14 +548,11 @@ impl Lowerer<'_> {
             StmtKind::Conserve { species, total } => self.conserve(species, total, s.span, out),
             StmtKind::Compartment(c) => self.compartment(c, out),
             StmtKind::Initial(_) => {} // NET_RECEIVE's INITIAL, lowered separately
-            StmtKind::Watch(_) => self.error(kw(s.span, 5), "WATCH is not supported yet by nerve"),
+            StmtKind::Watch(ws) => self.watch_stmt(ws, s.span, out),
             StmtKind::ForNetcons { .. } => {
                 self.error(kw(s.span, 11), "FOR_NETCONS is not supported yet by nerve")
             }
-            StmtKind::Equation { .. } => self.error(
-                kw(s.span, 1),
-                "LINEAR and NONLINEAR equations are not supported yet by nerve",
-            ),
+            StmtKind::Equation { lhs, rhs, add } => self.equation(lhs, rhs, *add, s.span, out),
             StmtKind::LongDiffusion(_) => self.error(
                 kw(s.span, 22),
                 "LONGITUDINAL_DIFFUSION is not supported yet by nerve",

@@ -11,18 +11,25 @@
 //! * [`breakpoint`]: the `init`, `cur`, `jacob` and `state` kernels;
 //! * [`solve`]: cnexp, euler and derivimplicit for DERIVATIVE blocks;
 //! * [`kinetic`]: KINETIC blocks with sparse and STEADYSTATE sparse;
+//! * [`algebraic`]: LINEAR (simeq) and NONLINEAR (newton) blocks;
+//! * [`functable`]: FUNCTION_TABLEs, looked up in tables HOC gives;
 //! * [`table`]: TABLE in FUNCTIONs and PROCEDUREs;
 //! * [`netreceive`]: NET_RECEIVE and its INITIAL;
+//! * [`watch`]: WATCH statements of NET_RECEIVE;
 //! * [`beforeafter`]: BEFORE and AFTER blocks;
 //! * [`inline`]: small functions inlined into kernels.
 
+mod algebraic;
 mod beforeafter;
 mod breakpoint;
 mod callable;
+#[cfg(test)]
+mod construct_tests;
 mod deriv;
 #[cfg(test)]
 pub(crate) mod eval;
 mod expr;
+mod functable;
 mod inline;
 mod kinetic;
 mod layout;
@@ -33,16 +40,18 @@ mod table;
 #[cfg(test)]
 mod tests;
 mod units;
+mod watch;
 
 use super::ast::{self, ItemKind, Span};
 use super::check::{self, Diagnostic};
+use super::include::{FileSystem, IncludeReader, Sources};
 use super::ir::*;
 use super::symbols::SymbolTable;
 use crate::diagnostics::SourceFile;
 use std::collections::HashMap;
 
 /// Lowers a checked program to the mechanism IR. Errors are constructs the
-/// lowering does not support (VERBATIM, WATCH, POINTER, ...), each with a
+/// lowering does not support (VERBATIM, FOR_NETCONS, ...), each with a
 /// span and a message naming it.
 pub fn lower(program: &ast::Program, table: &SymbolTable) -> Result<MechIr, Vec<Diagnostic>> {
     let mut l = Lowerer::new(program, table)?;
@@ -56,15 +65,27 @@ pub fn lower(program: &ast::Program, table: &SymbolTable) -> Result<MechIr, Vec<
     Ok(l.ir)
 }
 
-/// Parses, builds symbols, checks and lowers a `.mod` file; an error is
-/// every error diagnostic rendered with `file:line:col`, the source line
-/// and a caret, one after the other.
+/// Parses, builds symbols, checks and lowers a `.mod` file (with the files
+/// it INCLUDEs, found on the file system); an error is every error
+/// diagnostic rendered with `file:line:col`, the source line and a caret,
+/// one after the other.
 pub fn compile_source(file: &SourceFile) -> Result<MechIr, String> {
+    compile_source_with(file, &FileSystem)
+}
+
+/// [`compile_source`] with INCLUDEd files read by `reader`.
+pub fn compile_source_with(
+    file: &SourceFile,
+    reader: &dyn IncludeReader,
+) -> Result<MechIr, String> {
     let program = super::parse(file).map_err(|e| e.render(file))?;
+    let mut sources = Sources::new(file);
+    let program =
+        super::include::expand(program, &mut sources, reader).map_err(|e| e.join("\n"))?;
     let render = |ds: Vec<Diagnostic>| {
         ds.iter()
             .filter(|d| d.is_error())
-            .map(|d| d.render(file))
+            .map(|d| sources.render_diagnostic(d))
             .collect::<Vec<_>>()
             .join("\n")
     };
@@ -107,6 +128,8 @@ pub(crate) struct Body {
     pub dt: Option<Var>,
     /// the KINETIC block being lowered, if any
     pub kinetic: Option<kinetic::Kin>,
+    /// the LINEAR or NONLINEAR block being lowered: its `~` equations
+    pub equations: Option<algebraic::Equations>,
 }
 
 impl Body {
@@ -167,6 +190,7 @@ impl<'a> Lowerer<'a> {
                 pointers: Vec::new(),
                 randoms: Vec::new(),
                 functions: Vec::new(),
+                function_tables: Vec::new(),
                 kernels: Kernels::default(),
                 weights: 0,
                 electrode_current: false,
@@ -189,11 +213,14 @@ impl<'a> Lowerer<'a> {
         self.unsupported_items();
         self.layout();
         self.declare_functions();
+        self.declare_function_tables();
         self.functions();
+        self.function_tables();
         self.tables();
         self.kernels();
         self.net_receive();
         self.before_after();
+        self.mark_used_tables();
         self.inline();
         self.ir.thread_safe = self.thread_safe();
     }
@@ -208,9 +235,15 @@ impl<'a> Lowerer<'a> {
             let what = match &item.kind {
                 ItemKind::Constructor(_) => "CONSTRUCTOR",
                 ItemKind::Destructor(_) => "DESTRUCTOR",
-                ItemKind::FunctionTable { .. } => "FUNCTION_TABLE",
                 ItemKind::Discrete(_) => "DISCRETE blocks",
-                ItemKind::Include(_) => "INCLUDE",
+                ItemKind::Include(_) => {
+                    // `compile_source` splices the files in before the checks
+                    self.error(
+                        Span::new(item.span.start, (item.span.start + 7).min(item.span.end)),
+                        "INCLUDE was not expanded: lower what compile_source expands",
+                    );
+                    continue;
+                }
                 _ => continue,
             };
             let end = (item.span.start + 12).min(item.span.end);

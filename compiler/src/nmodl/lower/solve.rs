@@ -17,7 +17,8 @@
 //!   dt)` leaving the residuals `x' - (x - x_saved)/dt` in `D<x>`.
 //!   `STEADYSTATE derivimplicit` is the same with dt = 1e-9, as NEURON.
 //! * `SOLVE proc`: a call of the PROCEDURE.
-//! * KINETIC blocks: see [`super::kinetic`].
+//! * KINETIC blocks: see [`super::kinetic`]; LINEAR and NONLINEAR blocks:
+//!   see [`super::algebraic`].
 
 use super::super::ast::{self, ExprKind, Ident, ItemKind, NamedBlock, SolveMethod, Span, StmtKind};
 use super::super::ir::*;
@@ -125,6 +126,8 @@ impl<'a> Lowerer<'a> {
             (BlockKind::Derivative, Some("derivimplicit")) => self.derivimplicit(nb, steady, out),
             (BlockKind::Kinetic, Some("sparse")) => self.sparse(nb, steady, out),
             (BlockKind::Kinetic, None) => self.sparse(nb, false, out),
+            (BlockKind::Nonlinear, None | Some("newton")) if !steady => self.nonlinear(nb, out),
+            (BlockKind::Linear, None | Some("simeq")) if !steady => self.linear(nb, out),
             (_, Some(m)) => self.error(
                 mspan,
                 format!(
@@ -219,7 +222,13 @@ impl<'a> Lowerer<'a> {
 
 /// Emits NEURON's `nrn_newton_thread` over the residual function `f`
 /// (which leaves `F(x)` in the `D` slots of `states`).
-fn newton(body: &mut super::Body, f: usize, states: &[(Var, Var)], dt: Expr, out: &mut Vec<Stmt>) {
+pub(super) fn newton(
+    body: &mut super::Body,
+    f: usize,
+    states: &[(Var, Var)],
+    dt: Expr,
+    out: &mut Vec<Stmt>,
+) {
     let n = states.len();
     let saved: Vec<Var> = (0..n).map(|_| body.local()).collect();
     for ((x, _), s) in states.iter().zip(&saved) {

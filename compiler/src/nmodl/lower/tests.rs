@@ -5,8 +5,8 @@
 
 use super::super::ir::*;
 use super::super::ir_print;
-use super::compile_source;
 use super::eval::Instance;
+use super::{compile_source, compile_source_with};
 use crate::diagnostics::SourceFile;
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/nmodl/lower")
 }
 
-fn compile(name: &str) -> MechIr {
+pub(super) fn compile(name: &str) -> MechIr {
     let p = data_dir().join(name);
     let text = std::fs::read_to_string(&p).unwrap_or_else(|_| panic!("missing {}", p.display()));
     let f = SourceFile::new(name, text);
@@ -224,7 +224,7 @@ fn calcium_pair_matches_neuron() {
 }
 
 /// The first rendered error of a text that does not lower.
-fn error_of(src: &str) -> String {
+pub(super) fn error_of(src: &str) -> String {
     match compile_text(src) {
         Ok(ir) => panic!("expected an error, got\n{}", ir_print::print(&ir)),
         Err(e) => e,
@@ -235,9 +235,12 @@ fn error_of(src: &str) -> String {
 fn unsupported_constructs_are_named() {
     let e = error_of(
         "NEURON { POINT_PROCESS W RANGE x }\nASSIGNED { x v }\n\
-         NET_RECEIVE(w) {\n  WATCH (v > 10) 2\n}\n",
+         NET_RECEIVE(w) {\n  FOR_NETCONS(w1) { }\n}\n",
     );
-    assert!(e.contains("WATCH is not supported yet by nerve"), "{e}");
+    assert!(
+        e.contains("FOR_NETCONS is not supported yet by nerve"),
+        "{e}"
+    );
     assert!(e.contains("t.mod:4:3"), "{e}");
     let e = error_of("NEURON { SUFFIX p BBCOREPOINTER q }\nASSIGNED { q }\nBREAKPOINT { }\n");
     assert!(e.contains("BBCOREPOINTER is not supported yet"), "{e}");
@@ -341,6 +344,12 @@ fn before_after_blocks_are_kernels() {
     assert_eq!(x.slot(&ir, "peak"), 1e-4);
     let e = error_of("NEURON { SUFFIX p }\nASSIGNED { x }\nAFTER STEP { x = 1 }\n");
     assert!(e.contains("NEURON runs only BEFORE INITIAL"), "{e}");
+    let e = error_of("NEURON { ARTIFICIAL_CELL A }\nASSIGNED { x }\nBEFORE STEP { x = 1 }\n");
+    assert!(
+        e.contains("BEFORE/AFTER blocks in an ARTIFICIAL_CELL are not supported yet"),
+        "{e}"
+    );
+    assert!(e.contains("t.mod:3:1"), "{e}");
 }
 
 #[test]
@@ -615,6 +624,23 @@ fn kin3_nonlinear_sparse_matches_neuron() {
     }
 }
 
+/// The corpus's INCLUDEd files: `<model>__<file name>` in its folder.
+struct CorpusIncludes {
+    dir: PathBuf,
+    model: String,
+}
+
+impl super::super::include::IncludeReader for CorpusIncludes {
+    fn read(&self, path: &std::path::Path) -> std::io::Result<String> {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let bytes = std::fs::read(self.dir.join(format!("{}__{name}", self.model)))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+    fn env(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
 /// Compiles every `.mod` file under `$NMODL_CORPUS` through
 /// [`compile_source`] and prints one line per file that does not lower
 /// (`FAIL name: first line of the first error`) or panics (`PANIC`), then a
@@ -639,7 +665,12 @@ fn external_corpus_lower() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         let f = SourceFile::new(name.clone(), text);
-        match std::panic::catch_unwind(|| compile_source(&f)) {
+        // INCLUDEd files are in the corpus as `<model>__<name>`
+        let reader = CorpusIncludes {
+            dir: p.parent().unwrap().to_path_buf(),
+            model: name.split("__").next().unwrap_or("").to_string(),
+        };
+        match std::panic::catch_unwind(|| compile_source_with(&f, &reader)) {
             Ok(Ok(_)) => ok += 1,
             Ok(Err(e)) => {
                 failed += 1;

@@ -21,6 +21,10 @@ const THRESHOLD_TEPS: f64 = 1e-10;
 /// `net_send(etime - t, 1)` means `(t + etime) - t`).
 const NET_SEND_AT: u32 = 12;
 
+/// `host_call` service 13: arms WATCH condition `op >> 8` with flag a
+/// (b: the condition's value now).
+const WATCH: u32 = 13;
+
 /// An event [`Model::deliver_events`] hands back to its caller.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExternalEvent {
@@ -60,7 +64,10 @@ impl ContinuousHooks for NoHooks {}
 pub(crate) struct Posted {
     mech: u32,
     row: usize,
+    /// the service (the low byte of `op`)
     op: u32,
+    /// `op >> 8` (the WATCH condition)
+    index: u32,
     /// the view's t when it was posted [ms]
     t: f64,
     a: f64,
@@ -118,7 +125,7 @@ impl HostOutbox {
     }
 }
 
-/// `host_call` of [`MechanismView`]: records event requests (ops 0, 1, 2, 12) in
+/// `host_call` of [`MechanismView`]: records event requests (ops 0, 1, 2, 12, 13) in
 /// the [`HostOutbox`] the view's `host` points to, and runs the random
 /// services (3 to 9, on the RANDOM variable `op >> 8`) and the vector
 /// services (10, 11) on the extras lent to it (NaN when it has none).
@@ -135,7 +142,7 @@ pub(crate) unsafe extern "C" fn host_call(
     b: f64,
 ) -> f64 {
     let service = op & 0xff;
-    if !matches!(service, 0..=2 | NET_SEND_AT) {
+    if !matches!(service, 0..=2 | NET_SEND_AT | WATCH) {
         if host.is_null() {
             return f64::NAN;
         }
@@ -152,6 +159,7 @@ pub(crate) unsafe extern "C" fn host_call(
         mech: out.mech,
         row: instance,
         op: service,
+        index: op >> 8,
         t,
         a,
         b,
@@ -178,7 +186,7 @@ impl Model {
 
     /// Runs `f` with a view of mechanism type `mech` in block `block` at time
     /// `t` whose host is `out`.
-    fn with_view<R>(
+    pub(super) fn with_view<R>(
         &mut self,
         block: u32,
         mech: usize,
@@ -271,8 +279,11 @@ impl Model {
         self.apply_posted(loc.block, &out.posted, nc)
     }
 
-    /// Applies the requests kernels posted in `block`, in order.
+    /// Applies the requests kernels posted in `block`, in order. The first
+    /// WATCH of an instance in `posted` disarms its others (`posted` is
+    /// one NET_RECEIVE call's).
     fn apply_posted(&mut self, block: u32, posted: &[Posted], nc: Option<NetConId>) -> Result<()> {
+        let mut armed: Vec<InstanceId> = Vec::new();
         for p in posted {
             let b = self.block(block);
             let Some(&inst) = b.mechs.get(p.mech as usize).and_then(|m| m.ids.get(p.row)) else {
@@ -301,6 +312,13 @@ impl Model {
                     if let Some(&ps) = self.events.by_point.get(&inst) {
                         self.presyn_send(ps, p.a)?;
                     }
+                }
+                WATCH => {
+                    let first = !armed.contains(&inst);
+                    if first {
+                        armed.push(inst);
+                    }
+                    self.arm_watch(inst, p.index, p.a, p.b, first);
                 }
                 _ => {
                     let Some(&item) = self.events.movable.get(&inst) else {
@@ -376,7 +394,8 @@ impl Model {
 
     /// NEURON's `check_thresh`: every threshold source, in creation order,
     /// that is above its threshold and was not at the last check spikes at
-    /// `t + 1e-10`.
+    /// `t + 1e-10`; then every armed WATCH condition that turned true sends
+    /// its event at `t`.
     pub fn check_thresholds(&mut self) -> Result<()> {
         let (t, _) = self.group_t();
         let key = (self.groups_gen, self.events.presyn_gen);
@@ -390,7 +409,8 @@ impl Model {
         let sources = std::mem::take(&mut self.events.threshold_cache.sources);
         let r = self.check_sources(&sources, t);
         self.events.threshold_cache.sources = sources;
-        r
+        r?;
+        self.check_watches(t)
     }
 
     fn check_sources(&mut self, sources: &[(PreSynId, super::ValueAt)], t: f64) -> Result<()> {
@@ -504,9 +524,21 @@ impl Model {
                     };
                     self.call_receive(target, |k| k.net_receive, w, flag, tt)?;
                 }
+                Event::Watch { target, flag } => self.deliver_watch(id, target, flag, tt)?,
             }
         }
         Ok(None)
+    }
+
+    /// NET_RECEIVE of `target` with `flag` at `tt` and zero weights (a
+    /// WATCH condition's event).
+    pub(super) fn receive_without_weights(
+        &mut self,
+        target: InstanceId,
+        flag: f64,
+        tt: f64,
+    ) -> Result<()> {
+        self.call_receive(target, |k| k.net_receive, Weights::None, flag, tt)
     }
 
     fn deliver_netcon(&mut self, nc: NetConId, tt: f64) -> Result<()> {
@@ -530,6 +562,7 @@ impl Model {
     pub(crate) fn clear_events(&mut self) {
         self.events.queue.clear();
         self.events.movable.clear();
+        self.events.watches.clear();
         self.events.spikes.clear();
         self.events.gids.outbox.clear();
     }
@@ -539,7 +572,7 @@ impl Model {
     /// `init_net_events`: each source forgets its crossing state and decides
     /// on a shared delay; each NetCon (in creation order) runs its target's
     /// NET_RECEIVE INITIAL, or has its weights after the first zeroed when
-    /// there is none.
+    /// there is none; then every WATCH is disarmed.
     pub(crate) fn init_events_after_initial(&mut self) -> Result<()> {
         for gi in 0..self.groups.len() {
             let posted = std::mem::take(&mut self.groups[gi].outbox.posted);
@@ -595,6 +628,7 @@ impl Model {
                 n.weights.iter_mut().skip(1).for_each(|w| *w = 0.0);
             }
         }
+        self.disarm_all_watches();
         Ok(())
     }
 
@@ -606,6 +640,7 @@ impl Model {
         self.t = 0.0;
         self.dt2groups(true);
         self.check_tables();
+        self.check_function_tables()?;
         self.clear_events();
         Ok(())
     }
@@ -619,12 +654,15 @@ impl Model {
         }
     }
 
-    /// `finitialize`, phase 3: every INITIAL block, then the NetCons'
-    /// NET_RECEIVE INITIAL blocks. (Then: events sent by INITIAL at t = 0,
+    /// `finitialize`, phase 3: the BEFORE INITIAL blocks, every INITIAL
+    /// block, the NetCons' NET_RECEIVE INITIAL blocks, the AFTER INITIAL
+    /// blocks. (Then: events sent by INITIAL at t = 0,
     /// [`Self::init_currents`].)
     pub fn init_mechanisms(&mut self) -> Result<()> {
         self.init_groups();
-        self.init_events_after_initial()
+        self.init_events_after_initial()?;
+        self.run_before_after(crate::mechanism::BaTiming::AfterInitial);
+        Ok(())
     }
 
     /// The time up to which the first delivery of a step goes: t + dt/2 [ms].
@@ -643,6 +681,7 @@ impl Model {
         let t_changed = self.groups.first().is_some_and(|g| g.t != self.t);
         self.dt2groups(t_changed);
         self.check_tables();
+        self.check_function_tables()?;
         self.check_thresholds()
     }
 

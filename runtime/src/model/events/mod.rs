@@ -10,8 +10,10 @@
 //!   spike at `t + 1e-10`, which puts one event per active NetCon on the
 //!   queue at spike time + delay (or, when a source has more than two NetCons
 //!   all with the same delay, one event for the source that fans out on
-//!   delivery: NEURON's `use_min_delay_`). Then the events up to `t + dt/2`
-//!   are delivered; after the step, those up to the new `t`.
+//!   delivery: NEURON's `use_min_delay_`); then every armed WATCH
+//!   condition that turned true sends a self event at `t`. Then the events
+//!   up to `t + dt/2` are delivered; after the step, those up to the new
+//!   `t`.
 //! * Delivery calls the target type's `net_receive` kernel with the view's `t`
 //!   at the event time. Kernels post self events (`net_send`), spikes
 //!   (`net_event`) and moves (`net_move`) through the view's `host`; they are
@@ -28,6 +30,7 @@
 //! | `queue` | the priority queue with NEURON's order for equal times |
 //! | `deliver` | threshold checks, delivery, the kernels' host services, the phases of `finitialize` and `fadvance` |
 //! | `gid` | gids: spike sources other ranks can see, `gid_connect`, the spikes to exchange |
+//! | `watch` | WATCH conditions armed by NET_RECEIVE, checked with the thresholds |
 
 mod deliver;
 mod gid;
@@ -36,6 +39,7 @@ mod netstim_tests;
 mod queue;
 #[cfg(test)]
 pub(crate) mod tests;
+mod watch;
 
 pub(crate) use deliver::{host_call, HostOutbox};
 pub use deliver::{ContinuousHooks, ExternalEvent, NoHooks};
@@ -45,6 +49,7 @@ use super::ids::{InstanceId, Slab};
 use super::{Model, ModelError, Result, VarRef};
 pub(crate) use queue::{EventQueue, ItemId};
 use std::collections::HashMap;
+pub(crate) use watch::Watch;
 
 pub(crate) use super::ids::{NetConId, PreSynId};
 
@@ -117,6 +122,11 @@ pub(crate) enum Event {
         weights: Option<NetConId>,
     },
     External(u64),
+    /// a WATCH condition of `target` turned true
+    Watch {
+        target: InstanceId,
+        flag: f64,
+    },
 }
 
 /// The events state of a model.
@@ -143,6 +153,8 @@ pub(crate) struct Events {
     /// where each threshold source's value is, for the per-step check
     /// (valid for the `(groups_gen, presyn_gen)` it was built for)
     pub threshold_cache: ThresholdCache,
+    /// the armed WATCH conditions, in the order armed
+    pub watches: Vec<watch::Watch>,
 }
 
 /// The per-step threshold check's list of variable sources and where their
@@ -377,6 +389,7 @@ impl Model {
             self.delete_presyn(ps);
         }
         self.events.movable.remove(&i);
+        self.disarm_watches(i);
     }
 
     fn delete_presyn(&mut self, ps: PreSynId) {
