@@ -80,7 +80,7 @@ pub struct GlobalDecl {
 }
 
 /// The fields of an ion's per-segment data, in the runtime's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IonField {
     /// reversal potential `eX` [mV]
     Erev,
@@ -130,7 +130,7 @@ pub struct PointerDecl {
 }
 
 /// The cell group's node arrays at the instance's node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeVar {
     /// membrane potential [mV] (read only)
     V,

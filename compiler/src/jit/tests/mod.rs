@@ -4,6 +4,7 @@
 mod calls;
 mod hh;
 mod kernels;
+mod memo;
 mod random;
 
 use std::cell::RefCell;

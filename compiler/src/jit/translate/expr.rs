@@ -107,14 +107,19 @@ impl Translator<'_, '_> {
         let else_b = self.b.create_block();
         let join = self.b.create_block();
         let r = self.b.append_block_param(join, self.ty);
+        let before = self.memo_point();
         self.b.ins().brif(c, then_b, &[], else_b, &[]);
         self.b.switch_to_block(then_b);
         let a = self.expr(a)?;
+        let after_a = self.memo_point();
         self.b.ins().jump(join, &[BlockArg::Value(a)]);
         self.b.switch_to_block(else_b);
+        self.memo_restore(before);
         let b = self.expr(b)?;
+        let after_b = self.memo_point();
         self.b.ins().jump(join, &[BlockArg::Value(b)]);
         self.b.switch_to_block(join);
+        self.memo_join(after_a, after_b);
         Ok(r)
     }
 
@@ -246,6 +251,8 @@ impl Translator<'_, '_> {
         }
         let fr = self.func_ref(self.env.functions[f]);
         let call = self.b.ins().call(fr, &vals);
+        // the callee may read and write the instance's data, and more
+        self.memo_forget_all();
         Ok(self.b.inst_results(call)[0])
     }
 
@@ -312,6 +319,8 @@ impl Translator<'_, '_> {
         let v = self.b.inst_results(call)[0];
         self.b.ins().jump(join, &[BlockArg::Value(v)]);
         self.b.switch_to_block(join);
+        // the runtime may read and write the instance's data
+        self.memo_forget_all();
         Ok(r)
     }
 }

@@ -14,10 +14,12 @@
 //! |---|---|
 //! | `values` | the cached values, constants, lanes |
 //! | `place` | where a variable lives; loads and stores in each mode |
+//! | `memo` | values of memory places remembered within one pass of a body |
 //! | `expr` | expressions, conditions, maths, calls, runtime services |
 //! | `stmt` | statements, if-conversion under lane masks, unrolled solves |
 
 mod expr;
+mod memo;
 mod place;
 mod stmt;
 mod values;
@@ -144,6 +146,8 @@ pub(super) struct Translator<'a, 'f> {
     host_sig: Option<cranelift_codegen::ir::SigRef>,
     /// locals computed before the loop: (local, f64 value, f64x2 value)
     pub hoisted: Vec<(usize, Value, Option<Value>)>,
+    /// memory values remembered in the current region
+    memo: memo::Memo,
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -183,6 +187,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             func_refs: HashMap::new(),
             host_sig: None,
             hoisted: Vec::new(),
+            memo: memo::Memo::default(),
         }
     }
 
@@ -206,6 +211,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.instance = instance;
         self.inst_anchor = anchor;
         self.inst_cache.clear();
+        self.memo = memo::Memo::default();
         self.mask = None;
         self.locals = (0..locals).map(|_| self.b.declare_var(self.ty)).collect();
         for (k, scalar, vector) in self.hoisted.clone() {

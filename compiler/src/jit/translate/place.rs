@@ -1,5 +1,5 @@
 //! Where a variable lives, and loads and stores of it in each mode.
-use cranelift_codegen::ir::{types, InstBuilder, Value};
+use cranelift_codegen::ir::{types, Inst, InstBuilder, Value};
 use cranelift_frontend::Variable;
 
 use super::*;
@@ -190,22 +190,23 @@ impl Translator<'_, '_> {
         }
     }
 
-    pub(super) fn store_place(&mut self, p: Place, v: Value) {
+    /// Stores `v` at `p`; returns the store instructions.
+    pub(super) fn store_place(&mut self, p: Place, v: Value) -> Vec<Inst> {
         match p {
             Place::Uniform(a) => {
                 // a Global written by both lanes keeps the last instance's value
                 let lane = if self.mode == Mode::Pair { 1 } else { 0 };
                 let x = self.lane(v, lane);
-                self.b.ins().store(trusted(), x, a, 0);
+                vec![self.b.ins().store(trusted(), x, a, 0)]
             }
-            Place::Contig(a) => {
-                self.b.ins().store(vector_flags(), v, a, 0);
-            }
+            Place::Contig(a) => vec![self.b.ins().store(vector_flags(), v, a, 0)],
             Place::Lanes(a0, a1) => {
                 let x0 = self.lane(v, 0);
                 let x1 = self.lane(v, 1);
-                self.b.ins().store(trusted(), x0, a0, 0);
-                self.b.ins().store(trusted(), x1, a1, 0);
+                vec![
+                    self.b.ins().store(trusted(), x0, a0, 0),
+                    self.b.ins().store(trusted(), x1, a1, 0),
+                ]
             }
         }
     }
@@ -221,8 +222,13 @@ impl Translator<'_, '_> {
     }
 
     pub(super) fn load_var(&mut self, var: &Var) -> R<Value> {
+        if let Some(v) = self.loc(var).and_then(|l| self.memo_get(l)) {
+            return Ok(v);
+        }
         if let Some(p) = self.place(var)? {
-            return Ok(self.load_place(p));
+            let v = self.load_place(p);
+            self.memo_loaded(var, v);
+            return Ok(v);
         }
         Ok(match var {
             Var::Local(k) => {
@@ -284,7 +290,8 @@ impl Translator<'_, '_> {
             v
         };
         if let Some(p) = self.place(var)? {
-            self.store_place(p, v);
+            let stores = self.store_place(p, v);
+            self.memo_stored(var, v, stores);
             return Ok(());
         }
         match var {
