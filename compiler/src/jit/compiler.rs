@@ -354,7 +354,7 @@ impl KernelCompiler {
         let ir = env.ir;
         let sig = self.sig(&[types::I64], false);
         let id = self.declare(ir, name, &sig)?;
-        let hoisted = hoist_invariants(kernel);
+        let hoisted = hoist_invariants(ir, kernel);
         let kernel = &hoisted.kernel;
         let vector = self.options.vectorize && vectorizable(ir, kernel);
         self.ctx.func.signature = sig;

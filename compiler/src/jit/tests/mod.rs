@@ -6,6 +6,7 @@ mod hh;
 mod kernels;
 mod memo;
 mod random;
+mod vector;
 
 use std::cell::RefCell;
 use std::ffi::c_void;

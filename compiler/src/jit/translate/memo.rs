@@ -37,6 +37,7 @@ use std::collections::{HashMap, HashSet};
 use cranelift_codegen::ir::{Inst, Value};
 use cranelift_frontend::Variable;
 
+use super::place::const_element;
 use super::*;
 use crate::nmodl::ir::{visit_expr, visit_stmt};
 
@@ -73,20 +74,12 @@ pub(super) struct Memo {
 }
 
 /// The tracked place `var` names in `ir`, if any: a slot or GLOBAL without
-/// an index or with a constant one (resolved as
-/// [`Translator::element`] does), a node or ion field.
+/// an index or with a constant one within its array (see
+/// [`const_element`]), a node or ion field.
 fn loc_of(ir: &MechIr, per_instance: bool, var: &Var) -> Option<Loc> {
-    let element = |k: usize, index: &Option<Box<Expr>>, len: usize| match index.as_deref() {
-        None => Some(k),
-        Some(Expr::Num(x)) if x.is_finite() => {
-            let e = x.trunc() + k as f64;
-            (e >= 0.0 && e < len as f64).then_some(e as usize)
-        }
-        Some(_) => None,
-    };
     match var {
-        Var::Slot(k, i) if per_instance => element(*k, i, ir.slot_count()).map(Loc::Slot),
-        Var::Global(k, i) => element(*k, i, ir.global_count()).map(Loc::Global),
+        Var::Slot(k, i) if per_instance => const_element(*k, i, &ir.slot_array(*k)).map(Loc::Slot),
+        Var::Global(k, i) => const_element(*k, i, &ir.global_array(*k)).map(Loc::Global),
         Var::Node(n) => Some(Loc::Node(*n)),
         Var::Ion(j, f) => Some(Loc::Ion(*j, *f)),
         _ => None,

@@ -24,6 +24,8 @@ mod place;
 mod stmt;
 mod values;
 
+pub(super) use place::const_element;
+
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{types, Block, Endianness, FuncRef, Inst, MemFlagsData, Type, Value};

@@ -1,0 +1,90 @@
+//! The vector paths: table reads at per-lane indices.
+
+use super::*;
+
+fn ge(a: Expr, b: Expr) -> Expr {
+    bin(BinOp::Ge, a, b)
+}
+
+fn global_decl(name: &str, size: usize, default: f64) -> GlobalDecl {
+    GlobalDecl {
+        name: name.into(),
+        role: VarRole::Assigned,
+        size,
+        default,
+        hoc: true,
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
+/// `if (0 <= x && x <= 9) { y = interpolated tab at x } else { y = tab[0] }
+/// z = tab[10]` with x NaN, infinite, huge, out of range or inside: the
+/// lanes whose branch is not taken read clamped elements, the others what
+/// the scalar path reads.
+#[test]
+fn table_reads_at_lane_indices_match_the_scalar_path() {
+    let mut ir = mech(
+        MechKind::Density,
+        &[("x", 1, 0.0), ("y", 1, 0.0), ("z", 1, 0.0)],
+    );
+    ir.globals = vec![global_decl("g", 1, 0.0), global_decl("tab", 11, 0.0)];
+    let tab = |i: Expr| Var::Global(1, Some(Box::new(i)));
+    let x = || ld(s(0));
+    let fl = Expr::Math(MathFn::Floor, vec![x()]);
+    ir.kernels.state = kernel(
+        0,
+        vec![
+            Stmt::If(
+                bin(BinOp::And, ge(x(), n(0.0)), bin(BinOp::Le, x(), n(9.0))),
+                vec![set(
+                    s(1),
+                    add(
+                        ld(tab(x())),
+                        mul(sub(x(), fl), sub(ld(tab(add(x(), n(1.0)))), ld(tab(x())))),
+                    ),
+                )],
+                vec![set(s(1), ld(tab(n(0.0))))],
+            ),
+            set(s(2), ld(tab(n(10.0)))),
+        ],
+    );
+    let xs = [
+        f64::NAN,
+        1e300,
+        -1e300,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -0.5,
+        0.0,
+        3.7,
+        9.0,
+        9.99,
+        12.0,
+        -3e9,
+        4e9,
+    ];
+    let table: Vec<f64> = (0..11).map(|i| 0.25 + 1.5 * i as f64 * i as f64).collect();
+    for opts in ALL_OPTIONS {
+        let c = compile_with(&ir, opts).unwrap();
+        assert_eq!(c.stats().vectorized.contains(&"state"), opts.vectorize);
+        let mut w = World::new(&ir, xs.len());
+        w.globals[1..].copy_from_slice(&table);
+        for (i, xi) in xs.iter().enumerate() {
+            w.set_slot(0, i, *xi);
+        }
+        w.run(c.kernels().state);
+        for (i, xi) in xs.iter().enumerate() {
+            let want = if *xi >= 0.0 && *xi <= 9.0 {
+                let k = *xi as usize;
+                table[k] + (xi - xi.floor()) * (table[k + 1] - table[k])
+            } else {
+                table[0]
+            };
+            assert!(same(w.slot(1, i), want), "{opts:?} x = {xi}");
+            assert_eq!(w.slot(2, i), table[10]);
+        }
+    }
+}
