@@ -1,4 +1,5 @@
-//! The vector paths: table reads at per-lane indices.
+//! The vector paths: table reads at per-lane indices, `If`s merged by
+//! selects.
 
 use super::*;
 
@@ -86,5 +87,44 @@ fn table_reads_at_lane_indices_match_the_scalar_path() {
             assert!(same(w.slot(1, i), want), "{opts:?} x = {xi}");
             assert_eq!(w.slot(2, i), table[10]);
         }
+    }
+}
+
+/// An arm that writes a slot array at a run-time index which may be a
+/// place the other statements name (`a[k]` with k = 1 is `a[1]`): the arms
+/// keep their order of stores.
+#[test]
+fn a_run_time_index_in_an_arm_keeps_the_order_of_stores() {
+    let mut ir = mech(
+        MechKind::Density,
+        &[("a", 3, 0.0), ("k", 1, 0.0), ("y", 1, 0.0)],
+    );
+    let a = |i: Expr| Var::Slot(0, Some(Box::new(i)));
+    // if (k >= 0) { a[1] = 5  a[k] = 7 } else { a[2] = 1 }  y = a[1]
+    ir.kernels.state = kernel(
+        0,
+        vec![
+            Stmt::If(
+                ge(ld(s(3)), n(0.0)),
+                vec![set(a(n(1.0)), n(5.0)), set(a(ld(s(3))), n(7.0))],
+                vec![set(a(n(2.0)), n(1.0))],
+            ),
+            set(s(4), ld(a(n(1.0)))),
+        ],
+    );
+    for opts in ALL_OPTIONS {
+        let c = compile_with(&ir, opts).unwrap();
+        let mut w = World::new(&ir, 3);
+        for (i, k) in [1.0, 0.0, -1.0].into_iter().enumerate() {
+            w.set_slot(1, i, 3.0);
+            w.set_slot(3, i, k);
+        }
+        w.run(c.kernels().state);
+        let got: Vec<Vec<f64>> = (0..3)
+            .map(|i| (0..5).map(|k| w.slot(k, i)).collect())
+            .collect();
+        assert_eq!(got[0], vec![0.0, 7.0, 0.0, 1.0, 7.0], "{opts:?}");
+        assert_eq!(got[1], vec![7.0, 5.0, 0.0, 0.0, 5.0], "{opts:?}");
+        assert_eq!(got[2], vec![0.0, 3.0, 1.0, -1.0, 3.0], "{opts:?}");
     }
 }

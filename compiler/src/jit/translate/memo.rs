@@ -122,7 +122,7 @@ impl Translator<'_, '_> {
     }
 
     /// Memory at `loc` now holds `v` (in every lane).
-    fn memo_set(&mut self, loc: Loc, v: Value) {
+    pub(super) fn memo_set(&mut self, loc: Loc, v: Value) {
         let ty = self.ty;
         let b = &mut self.b;
         let var = *self
@@ -132,6 +132,11 @@ impl Translator<'_, '_> {
             .or_insert_with(|| b.declare_var(ty));
         self.b.def_var(var, v);
         self.memo.here.valid.insert(loc);
+    }
+
+    /// Forgets the value of `loc` (memory holds it).
+    pub(super) fn memo_forget(&mut self, loc: Loc) {
+        self.memo.here.valid.remove(&loc);
     }
 
     /// After a load of `v` from `var`.

@@ -16,9 +16,11 @@
 //! | `place` | where a variable lives; loads and stores in each mode |
 //! | `memo` | values of memory places remembered within one pass of a body |
 //! | `expr` | expressions, conditions, maths, calls, runtime services |
-//! | `stmt` | statements, if-conversion under lane masks, unrolled solves |
+//! | `stmt` | statements, branches, loops, unrolled solves |
+//! | `ifconv` | `If`s in the vector modes: merged arms, or lane masks |
 
 mod expr;
+mod ifconv;
 mod memo;
 mod place;
 mod stmt;
@@ -144,6 +146,9 @@ pub(super) struct Translator<'a, 'f> {
     inst_cache: HashMap<Key, Value>,
     /// the lanes active in the current if-converted branch (I64X2 mask)
     mask: Option<Value>,
+    /// inside this many merged `If`s: stores of places wait for the
+    /// outermost one's end (see `ifconv`)
+    defer: usize,
     func_refs: HashMap<FuncId, FuncRef>,
     host_sig: Option<cranelift_codegen::ir::SigRef>,
     /// locals computed before the loop: (local, f64 value, f64x2 value)
@@ -186,6 +191,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             entry_cache: HashMap::new(),
             inst_cache: HashMap::new(),
             mask: None,
+            defer: 0,
             func_refs: HashMap::new(),
             host_sig: None,
             hoisted: Vec::new(),
@@ -215,6 +221,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.inst_cache.clear();
         self.memo = memo::Memo::default();
         self.mask = None;
+        self.defer = 0;
         self.locals = (0..locals).map(|_| self.b.declare_var(self.ty)).collect();
         for (k, scalar, vector) in self.hoisted.clone() {
             let v = if mode == Mode::Scalar {

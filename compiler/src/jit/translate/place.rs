@@ -331,6 +331,19 @@ impl Translator<'_, '_> {
         } else {
             v
         };
+        if self.defer > 0 {
+            // inside a merged If: the place's value waits in the memo
+            if let Some(loc) = self.loc(var) {
+                self.memo_set(loc, v);
+                return Ok(());
+            }
+            if !matches!(var, Var::Local(_)) {
+                return Err(JitError::Internal(format!(
+                    "a store to {var:?} inside a merged If in {}",
+                    self.place
+                )));
+            }
+        }
         if let Some(p) = self.place(var)? {
             let stores = self.store_place(p, v);
             self.memo_stored(var, v, stores);

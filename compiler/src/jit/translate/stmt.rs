@@ -20,7 +20,7 @@ impl Translator<'_, '_> {
             }
             Stmt::If(c, t, e) => {
                 if self.mode != Mode::Scalar {
-                    return self.masked_if(c, t, e);
+                    return self.vector_if(c, t, e);
                 }
                 let c = self.cond(c)?;
                 let then_b = self.b.create_block();
@@ -86,23 +86,6 @@ impl Translator<'_, '_> {
             }
             Stmt::Solve { a, b, out } => self.solve(a, b, out),
         }
-    }
-
-    /// An `If` in a vector body: both branches run, each under its lane mask.
-    pub(super) fn masked_if(&mut self, c: &Expr, t: &[Stmt], e: &[Stmt]) -> R<()> {
-        let c = self.cond(c)?;
-        let outer = self.mask;
-        let not_c = self.b.ins().bnot(c);
-        let (mt, me) = match outer {
-            Some(m) => (self.b.ins().band(m, c), self.b.ins().band(m, not_c)),
-            None => (c, not_c),
-        };
-        self.mask = Some(mt);
-        self.stmts(t)?;
-        self.mask = Some(me);
-        self.stmts(e)?;
-        self.mask = outer;
-        Ok(())
     }
 
     /// Gaussian elimination with partial pivoting, unrolled for n: row swaps
