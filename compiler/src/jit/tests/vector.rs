@@ -1,7 +1,11 @@
 //! The vector paths: table reads at per-lane indices, `If`s merged by
-//! selects.
+//! selects, kernels specialised for a uniform condition with a scalar
+//! fallback, and `hh.mod` as the lowering makes it, against the IR
+//! interpreter of the lowering in every mode.
 
 use super::*;
+use crate::diagnostics::SourceFile;
+use crate::nmodl::lower::eval::Instance;
 
 fn ge(a: Expr, b: Expr) -> Expr {
     bin(BinOp::Ge, a, b)
@@ -126,5 +130,154 @@ fn a_run_time_index_in_an_arm_keeps_the_order_of_stores() {
         assert_eq!(got[0], vec![0.0, 7.0, 0.0, 1.0, 7.0], "{opts:?}");
         assert_eq!(got[1], vec![7.0, 5.0, 0.0, 0.0, 5.0], "{opts:?}");
         assert_eq!(got[2], vec![0.0, 3.0, 1.0, -1.0, 3.0], "{opts:?}");
+    }
+}
+
+/// `if (g == 0) { p() } else { x = x + 1 }  y = 3 x` with PROCEDURE
+/// p() { x = 2 x }: vectorised for g != 0, the scalar loop (with the call)
+/// for g == 0, each over an odd count (a vector tail).
+#[test]
+fn a_uniform_condition_chooses_the_vector_or_the_scalar_loop() {
+    let mut ir = mech(MechKind::Density, &[("x", 1, 0.0), ("y", 1, 0.0)]);
+    ir.globals = vec![global_decl("g", 1, 0.0)];
+    ir.functions.push(Function {
+        name: "p".into(),
+        args: 0,
+        locals: 0,
+        returns_value: false,
+        hoc: false,
+        body: vec![set(s(0), mul(ld(s(0)), n(2.0)))],
+    });
+    ir.kernels.state = kernel(
+        0,
+        vec![
+            Stmt::If(
+                bin(BinOp::Eq, ld(Var::Global(0, None)), n(0.0)),
+                vec![Stmt::Call(0, vec![])],
+                vec![set(s(0), add(ld(s(0)), n(1.0)))],
+            ),
+            set(s(1), mul(ld(s(0)), n(3.0))),
+        ],
+    );
+    for opts in ALL_OPTIONS {
+        let c = compile_with(&ir, opts).unwrap();
+        assert_eq!(c.stats().vectorized.contains(&"state"), opts.vectorize);
+        for g in [0.0, 1.0, f64::NAN] {
+            let mut w = World::new(&ir, 5);
+            w.globals[0] = g;
+            for i in 0..5 {
+                w.set_slot(0, i, i as f64 + 0.5);
+            }
+            w.run(c.kernels().state);
+            for i in 0..5 {
+                let x = if g == 0.0 {
+                    (i as f64 + 0.5) * 2.0
+                } else {
+                    i as f64 + 1.5
+                };
+                assert_eq!(
+                    (w.slot(0, i), w.slot(1, i)),
+                    (x, 3.0 * x),
+                    "{opts:?} g = {g}"
+                );
+            }
+        }
+    }
+}
+
+fn hh_mod() -> MechIr {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../mod-files/hh.mod");
+    let text = std::fs::read_to_string(path).expect("mod-files/hh.mod");
+    crate::nmodl::compile_source(&SourceFile::new("hh.mod", text)).unwrap()
+}
+
+/// `mod-files/hh.mod` as lowered (the TABLE lookup of `rates` inlined into
+/// `init` and `state`): its kernels, scalar and vector with libm's `exp`,
+/// compute what the IR interpreter does, bit for bit, with the table
+/// (vector `state`) and without (the scalar loop calling `_f_rates`), for
+/// v inside the table, on its ends, outside it and NaN.
+#[test]
+fn hh_mod_kernels_match_the_ir_interpreter_in_every_mode() {
+    let ir = hh_mod();
+    let usetable = ir.global_offset(
+        ir.globals
+            .iter()
+            .position(|g| g.name == "usetable")
+            .unwrap(),
+    );
+    let vs = [
+        -65.0,
+        -100.0,
+        -100.25,
+        100.0,
+        150.0,
+        0.3,
+        f64::NAN,
+        -99.5,
+        99.99,
+        -40.0,
+        -55.0,
+    ];
+    for opts in ALL_OPTIONS.into_iter().filter(|o| !o.inline_exp) {
+        let c = compile_with(&ir, opts).unwrap();
+        if opts.vectorize {
+            assert!(c.stats().vectorized.contains(&"state"), "{opts:?}");
+        }
+        for table in [1.0, 0.0] {
+            let mut w = World::new(&ir, vs.len());
+            w.celsius = 16.3;
+            w.globals[usetable] = table;
+            for (i, v) in vs.iter().enumerate() {
+                let nd = w.node(i);
+                w.v[nd] = *v;
+            }
+            w.run(c.kernels().table);
+            // the interpreter's table is the JIT's, bit for bit
+            let mut built = Instance::new(&ir);
+            built.celsius = w.celsius;
+            built.globals[usetable] = table;
+            built.run(&ir, &ir.kernels.table, &mut []);
+            for (k, (a, b)) in w.globals.iter().zip(&built.globals).enumerate() {
+                assert!(same(*a, *b), "{opts:?} global {k}: {a} vs {b}");
+            }
+            let mut want: Vec<Instance> = (0..vs.len())
+                .map(|i| {
+                    let mut x = Instance::new(&ir);
+                    x.globals = w.globals.clone();
+                    x.celsius = w.celsius;
+                    x.dt = w.dt;
+                    x.v = w.v[w.node(i)];
+                    for j in 0..ir.ions.len() {
+                        for f in 0..5 {
+                            x.ions[j][f] = w.ion(j, f, i);
+                        }
+                    }
+                    x
+                })
+                .collect();
+            let ks = c.kernels();
+            let steps = [
+                (ks.init, &ir.kernels.init),
+                (ks.cur, &ir.kernels.cur),
+                (ks.state, &ir.kernels.state),
+                (ks.cur, &ir.kernels.cur),
+                (ks.state, &ir.kernels.state),
+            ];
+            for (step, (jit, k)) in steps.into_iter().enumerate() {
+                w.run(jit);
+                for (i, x) in want.iter_mut().enumerate() {
+                    x.run(&ir, k, &mut []);
+                    for (s, wk) in x.slots.iter().enumerate() {
+                        let got = w.slot(s, i);
+                        assert!(
+                            same(got, *wk),
+                            "{opts:?} usetable {table} step {step} v {} slot {}: {got} want {wk}",
+                            vs[i],
+                            ir.slots[s].name
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use super::*;
 
 impl Translator<'_, '_> {
     /// `e` as a condition: I8 (scalar) or an I64X2 lane mask.
-    pub(super) fn cond(&mut self, e: &Expr) -> R<Value> {
+    pub(in crate::jit) fn cond(&mut self, e: &Expr) -> R<Value> {
         match e {
             Expr::Bin(
                 op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne),
