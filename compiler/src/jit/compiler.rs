@@ -5,6 +5,7 @@
 use std::ffi::c_void;
 use std::time::{Duration, Instant};
 
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
     types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, Value,
 };
@@ -616,8 +617,12 @@ fn emit_loop(
     };
     t.b.ins().jump(header, &[BlockArg::Value(zero)]);
     t.b.switch_to_block(header);
-    let c = t.ult(i, limit);
-    t.b.ins().brif(c, body, &[], tail, &[]);
+    // the exit first: Cranelift's elaborator then visits the body before
+    // the exit among the header's dominator-tree children, and keeps the
+    // loop on its stack while it does (the other way round it hoists
+    // nothing out of the body)
+    let done = t.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, limit);
+    t.b.ins().brif(done, tail, &[], body, &[]);
     t.b.switch_to_block(body);
     let body_anchor = t.b.ins().nop();
     let mode = if vector { Mode::Pair } else { Mode::Scalar };
