@@ -244,7 +244,10 @@ impl Translator<'_, '_> {
             Place::Contig(a) => vec![self.b.ins().store(vector_flags(), v, a, 0)],
             Place::Lanes(a0, a1) => {
                 let x0 = self.lane(v, 0);
-                let x1 = self.lane(v, 1);
+                // lane 1 as i64 bits: x64 stores it with one `pextrq`
+                // (an f64 lane 1 takes a shuffle and a `movsd`)
+                let bits = self.b.ins().bitcast(types::I64X2, le(), v);
+                let x1 = self.b.ins().extractlane(bits, 1);
                 vec![
                     self.b.ins().store(trusted(), x0, a0, 0),
                     self.b.ins().store(trusted(), x1, a1, 0),
