@@ -61,7 +61,13 @@ impl Translator<'_, '_> {
             Expr::Load(v) => self.load_var(v),
             Expr::Un(UnOp::Neg, a) => {
                 let a = self.expr(a)?;
-                Ok(self.b.ins().fneg(a))
+                if self.ty == types::F64 {
+                    return Ok(self.b.ins().fneg(a));
+                }
+                // the sign bit flipped by a mask from the constant pool
+                // (x64's fneg of a vector builds the mask in two instructions)
+                let sign = self.fconst(-0.0);
+                Ok(self.b.ins().bxor(a, sign))
             }
             Expr::Un(UnOp::Not, _) => {
                 let c = self.cond(e)?;
