@@ -5,7 +5,10 @@
 use std::ffi::c_void;
 use std::time::{Duration, Instant};
 
-use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlagsData, Signature};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, BlockArg, InstBuilder, MemFlagsData, Signature, Value,
+};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
@@ -13,11 +16,12 @@ use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
 
 use super::hoist::hoist_invariants;
+use super::hoist::Hoisted;
 use super::layout::VIEW_COUNT;
 use super::mathlib::host_symbols;
 use super::solve::{nerve_jit_solve, SOLVE_SYMBOL};
 use super::translate::{Args, Env, Mode, ReturnTo, Translator};
-use super::vectorize::vectorizable;
+use super::vectorize::{specialise, vectorizable};
 use super::{JitError, JitOptions};
 use crate::nmodl::ir::{Function, Kernel, MechIr};
 
@@ -364,6 +368,10 @@ impl KernelCompiler {
 
     /// `init`, `cur`, `jacob`, `state`, BEFORE/AFTER blocks: `for i in
     /// 0..count { body }`, two instances at a time when the body allows it.
+    /// A body vectorisable only once specialised for its uniform conditions
+    /// (see [`super::vectorize::specialise`]) gets both loops: the vector
+    /// one over the specialised body when the conditions hold at entry,
+    /// else the scalar one over the body as written.
     fn define_loop_kernel(
         &mut self,
         env: &Env,
@@ -373,9 +381,14 @@ impl KernelCompiler {
         let ir = env.ir;
         let sig = self.sig(&[types::I64], false);
         let id = self.declare(ir, name, &sig)?;
-        let hoisted = hoist_invariants(kernel);
-        let kernel = &hoisted.kernel;
-        let vector = self.options.vectorize && vectorizable(ir, kernel);
+        let generic = hoist_invariants(ir, kernel);
+        let mut guarded = None;
+        let vector = self.options.vectorize && vectorizable(ir, &generic.kernel);
+        if self.options.vectorize && !vector {
+            if let Some(sp) = specialise(ir, kernel) {
+                guarded = Some((sp.guard, hoist_invariants(ir, &sp.kernel)));
+            }
+        }
         self.ctx.func.signature = sig;
         let tc = self.module.target_config();
         let mut b = FunctionBuilder::new(&mut self.ctx.func, &mut self.fctx);
@@ -387,12 +400,6 @@ impl KernelCompiler {
             .ins()
             .load(types::I64, MemFlagsData::trusted(), view, VIEW_COUNT);
         let pre = b.create_block();
-        let header = b.create_block();
-        let i = b.append_block_param(header, types::I64);
-        let body = b.create_block();
-        let latch = b.create_block();
-        let tail_check = b.create_block();
-        let tail = b.create_block();
         let exit = b.create_block();
         b.ins().brif(count, pre, &[], exit, &[]);
         b.switch_to_block(pre);
@@ -407,57 +414,29 @@ impl KernelCompiler {
             view,
             zero,
             false,
-            ReturnTo::Block(latch),
+            ReturnTo::Block(exit),
             anchor,
         );
-        // the prologue: invariant expressions, once
-        t.begin_region(Mode::Scalar, zero, 0, anchor);
-        for (k, e) in &hoisted.prologue {
-            let x = t.expr(e)?;
-            let xv = vector.then(|| t.b.ins().splat(types::F64X2, x));
-            t.hoisted.push((*k, x, xv));
-        }
-        t.per_instance = true;
-        let limit = if vector {
-            t.b.ins().band_imm_s(count, -2)
-        } else {
-            count
-        };
-        t.b.ins().jump(header, &[BlockArg::Value(zero)]);
-        t.b.switch_to_block(header);
-        let c = t.ult(i, limit);
-        let after = if vector { tail_check } else { exit };
-        t.b.ins().brif(c, body, &[], after, &[]);
-        t.b.switch_to_block(body);
-        let body_anchor = t.b.ins().nop();
-        let mode = if vector { Mode::Pair } else { Mode::Scalar };
-        t.begin_region(mode, i, kernel.locals, body_anchor);
-        t.stmts(&kernel.body)?;
-        t.b.ins().jump(latch, &[]);
-        t.b.switch_to_block(latch);
-        let next = t.b.ins().iadd_imm_u(i, if vector { 2 } else { 1 });
-        t.b.ins().jump(header, &[BlockArg::Value(next)]);
-        t.b.switch_to_block(tail_check);
-        if vector {
-            let c = t.ult(limit, count);
-            t.b.ins().brif(c, tail, &[], exit, &[]);
-            t.b.switch_to_block(tail);
-            let tail_anchor = t.b.ins().nop();
-            t.ret = ReturnTo::Block(exit);
-            t.begin_region(Mode::Dup, limit, kernel.locals, tail_anchor);
-            t.stmts(&kernel.body)?;
-            t.b.ins().jump(exit, &[]);
-        } else {
-            t.b.ins().jump(exit, &[]);
-            t.b.switch_to_block(tail);
-            t.b.ins().jump(exit, &[]);
+        match &guarded {
+            None => emit_loop(&mut t, &generic, vector, count, exit)?,
+            Some((guard, special)) => {
+                t.begin_region(Mode::Scalar, zero, 0, anchor);
+                let c = t.cond(guard)?;
+                let vector_b = t.b.create_block();
+                let scalar_b = t.b.create_block();
+                t.b.ins().brif(c, vector_b, &[], scalar_b, &[]);
+                t.b.switch_to_block(vector_b);
+                emit_loop(&mut t, special, true, count, exit)?;
+                t.b.switch_to_block(scalar_b);
+                emit_loop(&mut t, &generic, false, count, exit)?;
+            }
         }
         t.b.switch_to_block(exit);
         t.b.ins().return_(&[]);
         t.b.seal_all_blocks();
         t.b.finalize(tc);
         self.finish(ir, name, id)?;
-        Ok((id, vector))
+        Ok((id, vector || guarded.is_some()))
     }
 
     /// `table`: the body once, with no instance. Slot, Node and Ion are
@@ -620,4 +599,70 @@ impl KernelCompiler {
         self.finish(ir, &name, id)?;
         Ok(id)
     }
+}
+
+/// From the current block (after the view's invariants are cached): the
+/// loop over `count` instances running `hoisted`'s body, two at a time with
+/// a one-instance tail when `vector`; jumps to `exit` when done.
+fn emit_loop(
+    t: &mut Translator,
+    hoisted: &Hoisted,
+    vector: bool,
+    count: Value,
+    exit: Block,
+) -> Result<(), JitError> {
+    let kernel = &hoisted.kernel;
+    let header = t.b.create_block();
+    let i = t.b.append_block_param(header, types::I64);
+    let body = t.b.create_block();
+    let latch = t.b.create_block();
+    let tail = t.b.create_block();
+    // the prologue: invariant expressions, once
+    let zero = t.b.ins().iconst(types::I64, 0);
+    let anchor = t.b.ins().nop();
+    t.per_instance = false;
+    t.hoisted.clear();
+    t.begin_region(Mode::Scalar, zero, 0, anchor);
+    for (k, e) in &hoisted.prologue {
+        let x = t.expr(e)?;
+        let xv = vector.then(|| t.b.ins().splat(types::F64X2, x));
+        t.hoisted.push((*k, x, xv));
+    }
+    t.per_instance = true;
+    let limit = if vector {
+        t.b.ins().band_imm_s(count, -2)
+    } else {
+        count
+    };
+    t.b.ins().jump(header, &[BlockArg::Value(zero)]);
+    t.b.switch_to_block(header);
+    // the exit first: Cranelift's elaborator then visits the body before
+    // the exit among the header's dominator-tree children, and keeps the
+    // loop on its stack while it does (the other way round it hoists
+    // nothing out of the body)
+    let done = t.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, i, limit);
+    t.b.ins().brif(done, tail, &[], body, &[]);
+    t.b.switch_to_block(body);
+    let body_anchor = t.b.ins().nop();
+    let mode = if vector { Mode::Pair } else { Mode::Scalar };
+    t.ret = ReturnTo::Block(latch);
+    t.begin_region(mode, i, kernel.locals, body_anchor);
+    t.stmts(&kernel.body)?;
+    t.b.ins().jump(latch, &[]);
+    t.b.switch_to_block(latch);
+    let next = t.b.ins().iadd_imm_u(i, if vector { 2 } else { 1 });
+    t.b.ins().jump(header, &[BlockArg::Value(next)]);
+    t.b.switch_to_block(tail);
+    if vector {
+        let c = t.ult(limit, count);
+        let last = t.b.create_block();
+        t.b.ins().brif(c, last, &[], exit, &[]);
+        t.b.switch_to_block(last);
+        let tail_anchor = t.b.ins().nop();
+        t.ret = ReturnTo::Block(exit);
+        t.begin_region(Mode::Dup, limit, kernel.locals, tail_anchor);
+        t.stmts(&kernel.body)?;
+    }
+    t.b.ins().jump(exit, &[]);
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Loop-invariant code motion for per-instance kernels: subexpressions that
 //! depend only on constants, `t`, `dt`, `celsius`, `secondorder` and GLOBALs
-//! (when the kernel cannot write GLOBALs) are computed once before the
+//! (when the kernel cannot write GLOBALs; array elements only at constant
+//! indices within the array) are computed once before the
 //! instance loop, into extra locals. NMODL code recomputes such things per
 //! instance (hh's `q10 = 3^((celsius - 6.3)/10)` inside `rates`), and
 //! Cranelift does not hoist calls or (at our opt level) arithmetic.
@@ -10,7 +11,8 @@
 //! in an untaken branch, changes nothing but the time taken; the values are
 //! bit-identical.
 
-use crate::nmodl::ir::{visit_stmt, Expr, Kernel, Stmt, Var};
+use super::translate::const_element;
+use crate::nmodl::ir::{visit_stmt, Expr, Kernel, MechIr, Stmt, Var};
 
 /// A kernel whose invariant subexpressions became `Local(k)` for
 /// `k >= kernel.locals` of the original, with what to compute first.
@@ -21,9 +23,10 @@ pub(super) struct Hoisted {
     pub prologue: Vec<(usize, Expr)>,
 }
 
-/// Moves the invariant subexpressions of `kernel` out of its loop.
-pub(super) fn hoist_invariants(kernel: &Kernel) -> Hoisted {
+/// Moves the invariant subexpressions of `kernel` (of `ir`) out of its loop.
+pub(super) fn hoist_invariants(ir: &MechIr, kernel: &Kernel) -> Hoisted {
     let mut h = Hoister {
+        ir,
         globals_vary: kernel.body.iter().any(stmt_may_write_global),
         next: kernel.locals,
         prologue: Vec::new(),
@@ -41,7 +44,8 @@ pub(super) fn hoist_invariants(kernel: &Kernel) -> Hoisted {
     }
 }
 
-struct Hoister {
+struct Hoister<'a> {
+    ir: &'a MechIr,
     /// GLOBALs may change during the loop (written, or a call may write them)
     globals_vary: bool,
     next: usize,
@@ -70,15 +74,17 @@ fn stmt_may_write_global(s: &Stmt) -> bool {
     writes || calls
 }
 
-impl Hoister {
+impl Hoister<'_> {
     fn invariant(&self, e: &Expr) -> bool {
         match e {
             Expr::Num(_) => true,
             Expr::Load(v) => match v {
                 Var::T | Var::Dt | Var::Celsius | Var::SecondOrder => true,
-                Var::Global(_, None) => !self.globals_vary,
-                // an index is in range only where the lowering evaluates it
-                Var::Global(_, Some(_)) => false,
+                // a run-time index is in range only where the lowering
+                // evaluates it
+                Var::Global(k, i) => {
+                    !self.globals_vary && const_element(*k, i, &self.ir.global_array(*k)).is_some()
+                }
                 _ => false,
             },
             Expr::Un(_, a) => self.invariant(a),

@@ -48,8 +48,9 @@ use crate::nmodl::ir::MechIr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct JitOptions {
     /// Per-instance kernels of density mechanisms whose body is straight-line
-    /// (after turning `If`s into selects) process two instances at a time
-    /// with f64x2, with a scalar-width tail. Without `inline_exp` the results
+    /// (after turning `If`s into selects, and `If`s on GLOBALs into a check
+    /// at kernel entry) process two instances at a time with f64x2, with a
+    /// scalar-width tail. Without `inline_exp` the results
     /// are bit-identical to the scalar path (libm is called lane by lane).
     pub vectorize: bool,
     /// `exp` is an inline polynomial with fmas (within a few ulp of libm over

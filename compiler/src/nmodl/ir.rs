@@ -80,7 +80,7 @@ pub struct GlobalDecl {
 }
 
 /// The fields of an ion's per-segment data, in the runtime's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IonField {
     /// reversal potential `eX` [mV]
     Erev,
@@ -130,7 +130,7 @@ pub struct PointerDecl {
 }
 
 /// The cell group's node arrays at the instance's node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeVar {
     /// membrane potential [mV] (read only)
     V,
@@ -580,6 +580,18 @@ impl MechIr {
         self.globals[..k].iter().map(|g| g.size).sum()
     }
 
+    /// The elements of the slot declaration starting at element `base`
+    /// (all the instance's elements when none starts there).
+    pub fn slot_array(&self, base: usize) -> std::ops::Range<usize> {
+        array_at(self.slots.iter().map(|s| s.size), base)
+    }
+
+    /// The elements of the GLOBAL declaration starting at element `base`
+    /// (all the GLOBAL elements when none starts there).
+    pub fn global_array(&self, base: usize) -> std::ops::Range<usize> {
+        array_at(self.globals.iter().map(|g| g.size), base)
+    }
+
     /// Number of f64 per instance.
     pub fn slot_count(&self) -> usize {
         self.slots.iter().map(|s| s.size).sum()
@@ -589,4 +601,20 @@ impl MechIr {
     pub fn global_count(&self) -> usize {
         self.globals.iter().map(|g| g.size).sum()
     }
+}
+
+/// The declaration (of consecutive `sizes`) starting at element `base`, or
+/// every element.
+fn array_at(sizes: impl Iterator<Item = usize>, base: usize) -> std::ops::Range<usize> {
+    let mut start = 0;
+    let mut total = 0;
+    let mut found = None;
+    for size in sizes {
+        if start == base && size > 0 && found.is_none() {
+            found = Some(base..base + size);
+        }
+        start += size;
+        total += size;
+    }
+    found.unwrap_or(0..total)
 }

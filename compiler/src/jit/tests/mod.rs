@@ -4,7 +4,9 @@
 mod calls;
 mod hh;
 mod kernels;
+mod memo;
 mod random;
+mod vector;
 
 use std::cell::RefCell;
 use std::ffi::c_void;

@@ -7,7 +7,7 @@ use super::*;
 
 impl Translator<'_, '_> {
     /// `e` as a condition: I8 (scalar) or an I64X2 lane mask.
-    pub(super) fn cond(&mut self, e: &Expr) -> R<Value> {
+    pub(in crate::jit) fn cond(&mut self, e: &Expr) -> R<Value> {
         match e {
             Expr::Bin(
                 op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne),
@@ -61,7 +61,13 @@ impl Translator<'_, '_> {
             Expr::Load(v) => self.load_var(v),
             Expr::Un(UnOp::Neg, a) => {
                 let a = self.expr(a)?;
-                Ok(self.b.ins().fneg(a))
+                if self.ty == types::F64 {
+                    return Ok(self.b.ins().fneg(a));
+                }
+                // the sign bit flipped by a mask from the constant pool
+                // (x64's fneg of a vector builds the mask in two instructions)
+                let sign = self.fconst(-0.0);
+                Ok(self.b.ins().bxor(a, sign))
             }
             Expr::Un(UnOp::Not, _) => {
                 let c = self.cond(e)?;
@@ -107,14 +113,19 @@ impl Translator<'_, '_> {
         let else_b = self.b.create_block();
         let join = self.b.create_block();
         let r = self.b.append_block_param(join, self.ty);
+        let before = self.memo_point();
         self.b.ins().brif(c, then_b, &[], else_b, &[]);
         self.b.switch_to_block(then_b);
         let a = self.expr(a)?;
+        let after_a = self.memo_point();
         self.b.ins().jump(join, &[BlockArg::Value(a)]);
         self.b.switch_to_block(else_b);
+        self.memo_restore(before);
         let b = self.expr(b)?;
+        let after_b = self.memo_point();
         self.b.ins().jump(join, &[BlockArg::Value(b)]);
         self.b.switch_to_block(join);
+        self.memo_join(after_a, after_b);
         Ok(r)
     }
 
@@ -246,6 +257,8 @@ impl Translator<'_, '_> {
         }
         let fr = self.func_ref(self.env.functions[f]);
         let call = self.b.ins().call(fr, &vals);
+        // the callee may read and write the instance's data, and more
+        self.memo_forget_all();
         Ok(self.b.inst_results(call)[0])
     }
 
@@ -312,6 +325,8 @@ impl Translator<'_, '_> {
         let v = self.b.inst_results(call)[0];
         self.b.ins().jump(join, &[BlockArg::Value(v)]);
         self.b.switch_to_block(join);
+        // the runtime may read and write the instance's data
+        self.memo_forget_all();
         Ok(r)
     }
 }

@@ -14,13 +14,19 @@
 //! |---|---|
 //! | `values` | the cached values, constants, lanes |
 //! | `place` | where a variable lives; loads and stores in each mode |
+//! | `memo` | values of memory places remembered within one pass of a body |
 //! | `expr` | expressions, conditions, maths, calls, runtime services |
-//! | `stmt` | statements, if-conversion under lane masks, unrolled solves |
+//! | `stmt` | statements, branches, loops, unrolled solves |
+//! | `ifconv` | `If`s in the vector modes: merged arms, or lane masks |
 
 mod expr;
+mod ifconv;
+mod memo;
 mod place;
 mod stmt;
 mod values;
+
+pub(super) use place::const_element;
 
 use std::collections::HashMap;
 
@@ -140,10 +146,15 @@ pub(super) struct Translator<'a, 'f> {
     inst_cache: HashMap<Key, Value>,
     /// the lanes active in the current if-converted branch (I64X2 mask)
     mask: Option<Value>,
+    /// inside this many merged `If`s: stores of places wait for the
+    /// outermost one's end (see `ifconv`)
+    defer: usize,
     func_refs: HashMap<FuncId, FuncRef>,
     host_sig: Option<cranelift_codegen::ir::SigRef>,
     /// locals computed before the loop: (local, f64 value, f64x2 value)
     pub hoisted: Vec<(usize, Value, Option<Value>)>,
+    /// memory values remembered in the current region
+    memo: memo::Memo,
 }
 
 impl<'a, 'f> Translator<'a, 'f> {
@@ -180,9 +191,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             entry_cache: HashMap::new(),
             inst_cache: HashMap::new(),
             mask: None,
+            defer: 0,
             func_refs: HashMap::new(),
             host_sig: None,
             hoisted: Vec::new(),
+            memo: memo::Memo::default(),
         }
     }
 
@@ -206,7 +219,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.instance = instance;
         self.inst_anchor = anchor;
         self.inst_cache.clear();
+        self.memo = memo::Memo::default();
         self.mask = None;
+        self.defer = 0;
         self.locals = (0..locals).map(|_| self.b.declare_var(self.ty)).collect();
         for (k, scalar, vector) in self.hoisted.clone() {
             let v = if mode == Mode::Scalar {

@@ -1,5 +1,7 @@
 //! Where a variable lives, and loads and stores of it in each mode.
-use cranelift_codegen::ir::{types, InstBuilder, Value};
+use std::ops::Range;
+
+use cranelift_codegen::ir::{types, Inst, InstBuilder, Value};
 use cranelift_frontend::Variable;
 
 use super::*;
@@ -13,36 +15,62 @@ impl Translator<'_, '_> {
         }
     }
 
-    /// The element `base + index` as one i64 per lane, clamped to
-    /// `[0, len)` in the vector modes (where untaken branches run too).
-    pub(super) fn element(
+    /// The index of an access to the array at element `base` (of the
+    /// elements `bounds`) as one i64 per lane, rounded toward zero and, in
+    /// the vector modes (where untaken branches run too), clamped to the
+    /// array: add `base` for the element. Arrays of the same size share the
+    /// clamped index.
+    pub(super) fn array_index(
         &mut self,
         base: usize,
-        index: &Option<Box<Expr>>,
-        len: usize,
+        index: &Expr,
+        bounds: Range<usize>,
     ) -> R<Vec<Value>> {
-        let Some(index) = index else {
-            let c = self.b.ins().iconst(types::I64, base as i64);
-            return Ok(vec![c]);
-        };
         let x = self.expr(index)?;
+        let lo = bounds.start as i64 - base as i64;
+        let hi = bounds.end as i64 - 1 - base as i64;
+        if self.mode != Mode::Scalar {
+            if let (Ok(lo), Ok(hi)) = (i32::try_from(lo), i32::try_from(hi)) {
+                return Ok(self.vector_index(x, lo, hi));
+            }
+        }
         let mut out = Vec::new();
         for l in 0..self.lanes() {
             let xl = self.lane(x, l);
-            let t = self.b.ins().fcvt_to_sint_sat(types::I64, xl);
-            let mut e = self.b.ins().iadd_imm_u(t, base as i64);
+            let mut t = self.b.ins().fcvt_to_sint_sat(types::I64, xl);
             if self.mode != Mode::Scalar {
-                let zero = self.b.ins().iconst(types::I64, 0);
-                let last = self
-                    .b
-                    .ins()
-                    .iconst(types::I64, len.saturating_sub(1) as i64);
-                e = self.b.ins().smax(e, zero);
-                e = self.b.ins().smin(e, last);
+                let lo = self.b.ins().iconst(types::I64, lo);
+                let hi = self.b.ins().iconst(types::I64, hi);
+                t = self.b.ins().smax(t, lo);
+                t = self.b.ins().smin(t, hi);
             }
-            out.push(e);
+            out.push(t);
         }
         Ok(out)
+    }
+
+    /// Both lanes of `x` (f64x2) rounded toward zero by one `cvttpd2dq`
+    /// and clamped to `[lo, hi]`, as i64 per lane. Lanes out of i32's range
+    /// (and NaN) convert to i32::MIN and clamp to `lo`; they can only be
+    /// lanes whose branch is not taken, as the index of a taken one is
+    /// within the array.
+    fn vector_index(&mut self, x: Value, lo: i32, hi: i32) -> Vec<Value> {
+        let zero = self.b.func.dfg.constants.insert(vec![0u8; 16].into());
+        let zero = self.b.ins().vconst(types::I64X2, zero);
+        let wide = self.b.ins().x86_cvtt2dq(types::I64X2, x);
+        let n = self.b.ins().snarrow(wide, zero);
+        let lo = self.b.ins().iconst(types::I32, i64::from(lo));
+        let lo = self.b.ins().splat(types::I32X4, lo);
+        let hi = self.b.ins().iconst(types::I32, i64::from(hi));
+        let hi = self.b.ins().splat(types::I32X4, hi);
+        let n = self.b.ins().smax(n, lo);
+        let n = self.b.ins().smin(n, hi);
+        (0..self.lanes())
+            .map(|l| {
+                let t = self.b.ins().extractlane(n, l as u8);
+                self.b.ins().sextend(types::I64, t)
+            })
+            .collect()
     }
 
     pub(super) fn place(&mut self, var: &Var) -> R<Option<Place>> {
@@ -54,29 +82,35 @@ impl Translator<'_, '_> {
                 if *k >= len {
                     return self.err(format!("slot {k} out of range (the mechanism has {len})"));
                 }
-                if index.is_none() {
-                    let off = self.slot_off(*k);
-                    let row = self.row();
-                    let a = self.b.ins().iadd(row, off);
-                    if self.mode == Mode::Pair {
-                        Place::Contig(a)
-                    } else {
-                        Place::Uniform(a)
-                    }
-                } else {
-                    let es = self.element(*k, index, len)?;
-                    let s8 = self.stride8();
-                    let row = self.row();
-                    let mut addrs = Vec::new();
-                    for (l, e) in es.into_iter().enumerate() {
-                        let off = self.b.ins().imul(e, s8);
-                        let mut a = self.b.ins().iadd(row, off);
-                        if l == 1 {
-                            a = self.b.ins().iadd_imm_u(a, 8);
+                let bounds = ir.slot_array(*k);
+                match (index, const_element(*k, index, &bounds)) {
+                    (_, Some(e)) => {
+                        let off = self.slot_off(e);
+                        let row = self.row();
+                        let a = self.b.ins().iadd(row, off);
+                        if self.mode == Mode::Pair {
+                            Place::Contig(a)
+                        } else {
+                            Place::Uniform(a)
                         }
-                        addrs.push(a);
                     }
-                    self.place_of(addrs)
+                    (Some(index), None) => {
+                        let ts = self.array_index(*k, index, bounds)?;
+                        let s8 = self.stride8();
+                        let row = self.row();
+                        let mut addrs = Vec::new();
+                        for (l, t) in ts.into_iter().enumerate() {
+                            let e = self.b.ins().iadd_imm_u(t, *k as i64);
+                            let off = self.b.ins().imul(e, s8);
+                            let mut a = self.b.ins().iadd(row, off);
+                            if l == 1 {
+                                a = self.b.ins().iadd_imm_u(a, 8);
+                            }
+                            addrs.push(a);
+                        }
+                        self.place_of(addrs)
+                    }
+                    (None, None) => unreachable!("no index is the declaration's first element"),
                 }
             }
             Var::Global(k, index) => {
@@ -85,13 +119,21 @@ impl Translator<'_, '_> {
                     return self.err(format!("global {k} out of range (the mechanism has {len})"));
                 }
                 let g = self.view_field(VIEW_GLOBALS, types::I64);
-                let es = self.element(*k, index, len)?;
-                let mut addrs = Vec::new();
-                for e in es {
-                    let off = self.b.ins().ishl_imm_u(e, 3);
-                    addrs.push(self.b.ins().iadd(g, off));
+                let bounds = ir.global_array(*k);
+                match (index, const_element(*k, index, &bounds)) {
+                    (_, Some(e)) => Place::Uniform(self.b.ins().iadd_imm_u(g, 8 * e as i64)),
+                    (Some(index), None) => {
+                        let ts = self.array_index(*k, index, bounds)?;
+                        let gk = self.b.ins().iadd_imm_u(g, 8 * *k as i64);
+                        let mut addrs = Vec::new();
+                        for t in ts {
+                            let off = self.b.ins().ishl_imm_u(t, 3);
+                            addrs.push(self.b.ins().iadd(gk, off));
+                        }
+                        self.place_of(addrs)
+                    }
+                    (None, None) => unreachable!("no index is the declaration's first element"),
                 }
-                self.place_of(addrs)
             }
             Var::Node(n) => {
                 self.check_per_instance("a node variable")?;
@@ -190,22 +232,26 @@ impl Translator<'_, '_> {
         }
     }
 
-    pub(super) fn store_place(&mut self, p: Place, v: Value) {
+    /// Stores `v` at `p`; returns the store instructions.
+    pub(super) fn store_place(&mut self, p: Place, v: Value) -> Vec<Inst> {
         match p {
             Place::Uniform(a) => {
                 // a Global written by both lanes keeps the last instance's value
                 let lane = if self.mode == Mode::Pair { 1 } else { 0 };
                 let x = self.lane(v, lane);
-                self.b.ins().store(trusted(), x, a, 0);
+                vec![self.b.ins().store(trusted(), x, a, 0)]
             }
-            Place::Contig(a) => {
-                self.b.ins().store(vector_flags(), v, a, 0);
-            }
+            Place::Contig(a) => vec![self.b.ins().store(vector_flags(), v, a, 0)],
             Place::Lanes(a0, a1) => {
                 let x0 = self.lane(v, 0);
-                let x1 = self.lane(v, 1);
-                self.b.ins().store(trusted(), x0, a0, 0);
-                self.b.ins().store(trusted(), x1, a1, 0);
+                // lane 1 as i64 bits: x64 stores it with one `pextrq`
+                // (an f64 lane 1 takes a shuffle and a `movsd`)
+                let bits = self.b.ins().bitcast(types::I64X2, le(), v);
+                let x1 = self.b.ins().extractlane(bits, 1);
+                vec![
+                    self.b.ins().store(trusted(), x0, a0, 0),
+                    self.b.ins().store(trusted(), x1, a1, 0),
+                ]
             }
         }
     }
@@ -221,8 +267,13 @@ impl Translator<'_, '_> {
     }
 
     pub(super) fn load_var(&mut self, var: &Var) -> R<Value> {
+        if let Some(v) = self.loc(var).and_then(|l| self.memo_get(l)) {
+            return Ok(v);
+        }
         if let Some(p) = self.place(var)? {
-            return Ok(self.load_place(p));
+            let v = self.load_place(p);
+            self.memo_loaded(var, v);
+            return Ok(v);
         }
         Ok(match var {
             Var::Local(k) => {
@@ -283,8 +334,22 @@ impl Translator<'_, '_> {
         } else {
             v
         };
+        if self.defer > 0 {
+            // inside a merged If: the place's value waits in the memo
+            if let Some(loc) = self.loc(var) {
+                self.memo_set(loc, v);
+                return Ok(());
+            }
+            if !matches!(var, Var::Local(_)) {
+                return Err(JitError::Internal(format!(
+                    "a store to {var:?} inside a merged If in {}",
+                    self.place
+                )));
+            }
+        }
         if let Some(p) = self.place(var)? {
-            self.store_place(p, v);
+            let stores = self.store_place(p, v);
+            self.memo_stored(var, v, stores);
             return Ok(());
         }
         match var {
@@ -305,5 +370,26 @@ impl Translator<'_, '_> {
             _ => unreachable!(),
         }
         Ok(())
+    }
+}
+
+/// The element an access to the array at element `base` (of the elements
+/// `bounds`) reaches when its index is absent (`base`) or a constant within
+/// the array (rounded toward zero, as [`Translator::array_index`] does); a
+/// constant outside it stays an index computed at run time, so that the
+/// scalar path reads what C would and the vector modes clamp it.
+pub(in crate::jit) fn const_element(
+    base: usize,
+    index: &Option<Box<Expr>>,
+    bounds: &Range<usize>,
+) -> Option<usize> {
+    match index.as_deref() {
+        None => Some(base),
+        // `as` saturates and takes NaN to 0, as fcvt_to_sint_sat does
+        Some(Expr::Num(x)) => {
+            let e = (base as i64).saturating_add(*x as i64);
+            (bounds.start as i64 <= e && e < bounds.end as i64).then_some(e as usize)
+        }
+        Some(_) => None,
     }
 }

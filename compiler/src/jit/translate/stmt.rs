@@ -20,20 +20,25 @@ impl Translator<'_, '_> {
             }
             Stmt::If(c, t, e) => {
                 if self.mode != Mode::Scalar {
-                    return self.masked_if(c, t, e);
+                    return self.vector_if(c, t, e);
                 }
                 let c = self.cond(c)?;
                 let then_b = self.b.create_block();
                 let else_b = self.b.create_block();
                 let join = self.b.create_block();
+                let before = self.memo_point();
                 self.b.ins().brif(c, then_b, &[], else_b, &[]);
                 self.b.switch_to_block(then_b);
                 self.stmts(t)?;
+                let after_t = self.memo_point();
                 self.b.ins().jump(join, &[]);
                 self.b.switch_to_block(else_b);
+                self.memo_restore(before);
                 self.stmts(e)?;
+                let after_e = self.memo_point();
                 self.b.ins().jump(join, &[]);
                 self.b.switch_to_block(join);
+                self.memo_join(after_t, after_e);
                 Ok(())
             }
             Stmt::While(c, body) => {
@@ -41,14 +46,18 @@ impl Translator<'_, '_> {
                 let head = self.b.create_block();
                 let body_b = self.b.create_block();
                 let exit = self.b.create_block();
+                self.memo_enter_loop(c, body);
                 self.b.ins().jump(head, &[]);
                 self.b.switch_to_block(head);
                 let c = self.cond(c)?;
+                let at_head = self.memo_point();
                 self.b.ins().brif(c, body_b, &[], exit, &[]);
                 self.b.switch_to_block(body_b);
                 self.stmts(body)?;
+                self.memo_point();
                 self.b.ins().jump(head, &[]);
                 self.b.switch_to_block(exit);
+                self.memo_restore(at_head);
                 Ok(())
             }
             Stmt::Call(f, args) => self.call(*f, args).map(|_| ()),
@@ -72,27 +81,11 @@ impl Translator<'_, '_> {
                 // what follows a return is unreachable but must still compile
                 let dead = self.b.create_block();
                 self.b.switch_to_block(dead);
+                self.memo_dead();
                 Ok(())
             }
             Stmt::Solve { a, b, out } => self.solve(a, b, out),
         }
-    }
-
-    /// An `If` in a vector body: both branches run, each under its lane mask.
-    pub(super) fn masked_if(&mut self, c: &Expr, t: &[Stmt], e: &[Stmt]) -> R<()> {
-        let c = self.cond(c)?;
-        let outer = self.mask;
-        let not_c = self.b.ins().bnot(c);
-        let (mt, me) = match outer {
-            Some(m) => (self.b.ins().band(m, c), self.b.ins().band(m, not_c)),
-            None => (c, not_c),
-        };
-        self.mask = Some(mt);
-        self.stmts(t)?;
-        self.mask = Some(me);
-        self.stmts(e)?;
-        self.mask = outer;
-        Ok(())
     }
 
     /// Gaussian elimination with partial pivoting, unrolled for n: row swaps

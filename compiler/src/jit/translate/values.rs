@@ -153,7 +153,9 @@ impl Translator<'_, '_> {
             Mode::Scalar => xs[0],
             Mode::Dup => self.b.ins().splat(self.ty, xs[0]),
             Mode::Pair => {
-                let v = self.b.ins().scalar_to_vector(self.ty, xs[0]);
+                // lane 0 by a splat rather than `scalar_to_vector`: x64 has
+                // one instruction for a splat (two to zero the upper lane)
+                let v = self.b.ins().splat(self.ty, xs[0]);
                 self.b.ins().insertlane(v, xs[1], 1)
             }
         }

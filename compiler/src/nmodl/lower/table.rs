@@ -13,7 +13,10 @@
 //! * `f` itself: with `usetable` off, `_f_f(x)`; else
 //!   `xi = mfac*(x - tmin)`, NaN gives NaN, `xi <= 0` the first entry,
 //!   `xi >= n` the last, otherwise linear interpolation between entries
-//!   `floor(xi)` and `floor(xi)+1`.
+//!   `floor(xi)` and `floor(xi)+1`. nocmodl returns early from each case;
+//!   here they are nested `if`/`else` with one `return` at the end, so the
+//!   inliner takes the lookup into the kernels (and the JIT can vectorise
+//!   it, see `jit::vectorize`).
 //!
 //! A PROCEDURE may tabulate per-instance variables (RANGE or ASSIGNED not
 //! GLOBAL, as `rates(v)` computing `minf` and `mtau` usually does): the
@@ -247,84 +250,67 @@ impl Lowerer<'_> {
         vec![Stmt::If(stale, make, Vec::new())]
     }
 
-    /// Replaces the function's body by the table lookup.
+    /// Replaces the function's body by the table lookup, in single-exit
+    /// form (nested `if`/`else`, one final `return`) so that it inlines;
+    /// it computes what nocmodl's lookup with early returns does.
     fn lookup(&mut self, tab: &Tab, usetable: &Var) {
         let f = tab.outer;
         let xi = Var::Local(0);
         let i = Var::Local(1);
+        // a FUNCTION's value
+        let r = Var::Local(2);
         let arg = load(&Var::Arg(0));
-        let ret = |e: Expr| Stmt::Return(e);
-        // every output from entry `k` (an expression of the entry index)
-        let at = |k: Expr| -> Vec<Stmt> {
+        // every output (a FUNCTION's value, a PROCEDURE's variables) from
+        // `e(its table)`
+        let outputs = |e: &dyn Fn(&Var) -> Expr| -> Vec<Stmt> {
             if tab.value {
-                vec![ret(load(&indexed(&tab.outputs[0].1, k)))]
+                vec![assign(&r, e(&tab.outputs[0].1))]
             } else {
-                let mut v: Vec<Stmt> = tab
-                    .outputs
+                tab.outputs
                     .iter()
-                    .filter_map(|(v, tv)| Some(assign(v.as_ref()?, load(&indexed(tv, k.clone())))))
-                    .collect();
-                v.push(ret(num(0.0)));
-                v
+                    .filter_map(|(v, tv)| Some(assign(v.as_ref()?, e(tv))))
+                    .collect()
             }
         };
-        let mut body = Vec::new();
         let direct = if tab.value {
-            vec![ret(Expr::Call(tab.inner, vec![arg.clone()]))]
+            vec![assign(&r, Expr::Call(tab.inner, vec![arg.clone()]))]
         } else {
-            vec![Stmt::Call(tab.inner, vec![arg.clone()]), ret(num(0.0))]
+            vec![Stmt::Call(tab.inner, vec![arg.clone()])]
         };
-        body.push(Stmt::If(
-            bin(BinOp::Eq, load(usetable), num(0.0)),
-            direct,
-            Vec::new(),
-        ));
-        body.push(assign(&xi, mul(load(&tab.mfac), sub(arg, load(&tab.tmin)))));
-        let nan = if tab.value {
-            vec![ret(load(&xi))]
-        } else {
-            let mut v: Vec<Stmt> = tab
-                .outputs
-                .iter()
-                .filter_map(|(v, _)| Some(assign(v.as_ref()?, load(&xi))))
-                .collect();
-            v.push(ret(num(0.0)));
-            v
-        };
-        body.push(Stmt::If(
-            bin(BinOp::Ne, load(&xi), load(&xi)),
-            nan,
-            Vec::new(),
-        ));
-        body.push(Stmt::If(
-            bin(BinOp::Le, load(&xi), num(0.0)),
-            at(num(0.0)),
-            Vec::new(),
-        ));
-        body.push(Stmt::If(
-            bin(BinOp::Ge, load(&xi), num(tab.n)),
-            at(num(tab.n)),
-            Vec::new(),
-        ));
-        body.push(assign(&i, math(MathFn::Floor, vec![load(&xi)])));
         // entry i + (xi - i)*(entry i+1 - entry i)
         let interp = |tv: &Var| {
             let a = load(&indexed(tv, load(&i)));
             let b = load(&indexed(tv, add(load(&i), num(1.0))));
             add(a.clone(), mul(sub(load(&xi), load(&i)), sub(b, a)))
         };
-        if tab.value {
-            body.push(ret(interp(&tab.outputs[0].1)));
-        } else {
-            for (v, tv) in &tab.outputs {
-                if let Some(v) = v {
-                    body.push(assign(v, interp(tv)));
-                }
-            }
-            body.push(ret(num(0.0)));
-        }
+        let mut inside = vec![assign(&i, math(MathFn::Floor, vec![load(&xi)]))];
+        inside.extend(outputs(&interp));
+        let n = tab.n;
+        let above = Stmt::If(
+            bin(BinOp::Ge, load(&xi), num(n)),
+            outputs(&|tv| load(&indexed(tv, num(n)))),
+            inside,
+        );
+        let below = Stmt::If(
+            bin(BinOp::Le, load(&xi), num(0.0)),
+            outputs(&|tv| load(&indexed(tv, num(0.0)))),
+            vec![above],
+        );
+        let nan = Stmt::If(
+            bin(BinOp::Ne, load(&xi), load(&xi)),
+            outputs(&|_| load(&xi)),
+            vec![below],
+        );
+        let table = vec![
+            assign(&xi, mul(load(&tab.mfac), sub(arg, load(&tab.tmin)))),
+            nan,
+        ];
+        let body = vec![
+            Stmt::If(bin(BinOp::Eq, load(usetable), num(0.0)), direct, table),
+            Stmt::Return(if tab.value { load(&r) } else { num(0.0) }),
+        ];
         let func = &mut self.ir.functions[f];
-        func.locals = 2;
+        func.locals = if tab.value { 3 } else { 2 };
         func.body = body;
     }
 }

@@ -494,6 +494,45 @@ fn mainen_na_matches_neuron() {
     );
 }
 
+/// The TABLE lookup is single-exit (one final return), so the inliner takes
+/// `rates(v)` into the kernels: what stays a call is `_f_rates`, the body
+/// as written, under `usetable == 0`.
+#[test]
+fn table_lookups_inline_into_the_kernels() {
+    let ir = compile("krange.mod");
+    let rates = ir.functions.iter().position(|f| f.name == "rates").unwrap();
+    let body = &ir.functions[rates].body;
+    let returns = body
+        .iter()
+        .map(|s| {
+            let mut n = 0;
+            visit_stmt(
+                s,
+                &mut |s| n += usize::from(matches!(s, Stmt::Return(_))),
+                &mut |_| {},
+            );
+            n
+        })
+        .sum::<usize>();
+    assert_eq!(returns, 1);
+    assert!(matches!(body.last(), Some(Stmt::Return(_))));
+    for k in [&ir.kernels.init, &ir.kernels.state] {
+        let mut calls = Vec::new();
+        for s in &k.as_ref().unwrap().body {
+            visit_stmt(
+                s,
+                &mut |s| {
+                    if let Stmt::Call(f, _) = s {
+                        calls.push(ir.functions[*f].name.clone());
+                    }
+                },
+                &mut |_| {},
+            );
+        }
+        assert_eq!(calls, vec!["_f_rates"]);
+    }
+}
+
 #[test]
 fn function_table_interpolates() {
     let ir = compile_text(
