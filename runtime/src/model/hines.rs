@@ -157,6 +157,10 @@ pub(crate) struct SolvePlan {
     /// `chains.len() + root`), in decreasing head row: `kids[kid_start[o]..kid_start[o + 1]]`
     kid_start: Vec<u32>,
     kids: Vec<u32>,
+    /// whether the runs are whole cells (then each head hangs on its own
+    /// root and is eliminated in place, last of its run: nothing is kept
+    /// aside)
+    by_cell: bool,
     /// elimination units, by height; `fwd_levels` are ranges of `fwd`
     fwd: Vec<Unit>,
     fwd_levels: Vec<(u32, u32)>,
@@ -235,6 +239,7 @@ impl SolvePlan {
         let (fwd, fwd_levels) = levels(&chains, &height);
         let (back, back_levels) = levels(&chains, &depth);
         SolvePlan {
+            by_cell,
             chains,
             kid_start,
             kids,
@@ -313,17 +318,22 @@ pub(crate) fn solve(g: &mut CellGroup) {
             }
         }
     };
+    // rows head + stop .. head + len are eliminated in the sweep; with
+    // whole cells the head too (its root has no other run)
+    let stop = u32::from(!plan.by_cell);
     for &(lo, hi) in &plan.fwd_levels {
         for chunk in plan.fwd[lo as usize..hi as usize].chunks(INTERLEAVE) {
-            for u in chunk {
-                apply_kids(u.c0 as usize, deferred);
-                if u.c1 != u.c0 {
-                    apply_kids(u.c1 as usize, deferred);
+            if !plan.by_cell {
+                for u in chunk {
+                    apply_kids(u.c0 as usize, deferred);
+                    if u.c1 != u.c0 {
+                        apply_kids(u.c1 as usize, deferred);
+                    }
                 }
             }
-            for j in 1..chunk[0].len {
+            for j in 1..=chunk[0].len - stop {
                 for u in chunk {
-                    if j < u.len {
+                    if j <= u.len - stop {
                         let k = u.len - j;
                         // SAFETY: non-root rows inside the runs (see
                         // `SolvePlan::new`)
@@ -337,7 +347,7 @@ pub(crate) fn solve(g: &mut CellGroup) {
                     }
                 }
             }
-            for u in chunk {
+            for u in chunk.iter().filter(|_| !plan.by_cell) {
                 // SAFETY: a head is a non-root row
                 unsafe {
                     deferred[u.c0 as usize] = m.head_terms(u.h0 as usize);
@@ -349,7 +359,9 @@ pub(crate) fn solve(g: &mut CellGroup) {
         }
     }
     for r in 0..g.ncell {
-        apply_kids(plan.chains.len() + r, deferred);
+        if !plan.by_cell {
+            apply_kids(plan.chains.len() + r, deferred);
+        }
         n.rhs[r] /= n.d[r];
     }
     for &(lo, hi) in &plan.back_levels {
