@@ -263,7 +263,10 @@ impl KernelCompiler {
         {
             loop_ids.push(match kernel {
                 Some(kernel) => {
-                    let (id, vector) = self.define_loop_kernel(&env, name, kernel)?;
+                    // INITIAL runs once per finitialize: scalar code is
+                    // enough, and compiles in half the time
+                    let per_step = *name != "init";
+                    let (id, vector) = self.define_loop_kernel(&env, name, kernel, per_step)?;
                     if vector {
                         vectorized.push(*name);
                     }
@@ -275,7 +278,7 @@ impl KernelCompiler {
         let mut ba_ids = Vec::new();
         for (k, (when, kernel)) in ks.before_after.iter().enumerate() {
             let name = format!("ba{k}_{when:?}");
-            ba_ids.push(self.define_loop_kernel(&env, &name, kernel)?.0);
+            ba_ids.push(self.define_loop_kernel(&env, &name, kernel, true)?.0);
         }
         let table_id = match &ks.table {
             Some(k) => Some(self.define_table_kernel(&env, k)?),
@@ -377,14 +380,16 @@ impl KernelCompiler {
         env: &Env,
         name: &str,
         kernel: &Kernel,
+        vectorize: bool,
     ) -> Result<(FuncId, bool), JitError> {
         let ir = env.ir;
         let sig = self.sig(&[types::I64], false);
         let id = self.declare(ir, name, &sig)?;
         let generic = hoist_invariants(ir, kernel);
         let mut guarded = None;
-        let vector = self.options.vectorize && vectorizable(ir, &generic.kernel);
-        if self.options.vectorize && !vector {
+        let vectorize = vectorize && self.options.vectorize;
+        let vector = vectorize && vectorizable(ir, &generic.kernel);
+        if vectorize && !vector {
             if let Some(sp) = specialise(ir, kernel) {
                 guarded = Some((sp.guard, hoist_invariants(ir, &sp.kernel)));
             }
