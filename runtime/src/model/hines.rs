@@ -357,17 +357,29 @@ pub(crate) fn solve(g: &mut CellGroup) {
                     }
                 }
             }
-            for j in 1..=chunk[0].len - stop {
-                for u in chunk {
-                    if j <= u.len - stop {
-                        let k = u.len - j;
-                        // SAFETY: non-root rows inside the runs (see
-                        // `SolvePlan::new`)
-                        unsafe {
-                            if u.c1 != u.c0 {
-                                m.eliminate2((u.h0 + k) as usize, (u.h1 + k) as usize);
-                            } else {
-                                m.eliminate((u.h0 + k) as usize);
+            let last = chunk[chunk.len() - 1];
+            if last.len == chunk[0].len && chunk.iter().all(|u| u.c1 != u.c0) {
+                // the common case of many same-sized cells: all pairs of
+                // one length, no per-row checks
+                for k in (stop..last.len).rev() {
+                    for u in chunk {
+                        // SAFETY: as below
+                        unsafe { m.eliminate2((u.h0 + k) as usize, (u.h1 + k) as usize) };
+                    }
+                }
+            } else {
+                for j in 1..=chunk[0].len - stop {
+                    for u in chunk {
+                        if j <= u.len - stop {
+                            let k = u.len - j;
+                            // SAFETY: non-root rows inside the runs (see
+                            // `SolvePlan::new`)
+                            unsafe {
+                                if u.c1 != u.c0 {
+                                    m.eliminate2((u.h0 + k) as usize, (u.h1 + k) as usize);
+                                } else {
+                                    m.eliminate((u.h0 + k) as usize);
+                                }
                             }
                         }
                     }
@@ -392,6 +404,16 @@ pub(crate) fn solve(g: &mut CellGroup) {
     }
     for &(lo, hi) in &plan.back_levels {
         for chunk in plan.back[lo as usize..hi as usize].chunks(INTERLEAVE) {
+            let last = chunk[chunk.len() - 1];
+            if last.len == chunk[0].len && chunk.iter().all(|u| u.c1 != u.c0) {
+                for j in 0..last.len {
+                    for u in chunk {
+                        // SAFETY: as below
+                        unsafe { m.substitute2((u.h0 + j) as usize, (u.h1 + j) as usize) };
+                    }
+                }
+                continue;
+            }
             for j in 0..chunk[0].len {
                 for u in chunk {
                     if j < u.len {
@@ -545,9 +567,14 @@ mod tests {
     /// `ncell` random trees in Hines order: sections of random length
     /// hanging on random earlier nodes of their cell (several children per
     /// node, children on roots, chains continuing from a section's end).
-    fn random_group(gen: &mut Gen, ncell: usize) -> CellGroup {
+    fn random_group(gen: &mut Gen, ncell: usize, same_shape: bool) -> CellGroup {
         let mut parent: Vec<u32> = vec![u32::MAX; ncell];
+        let seed = gen.next();
         for c in 0..ncell {
+            if same_shape {
+                // every cell drawn from the same stream: the same tree
+                gen.0 = seed;
+            }
             let start = parent.len();
             for _ in 0..1 + gen.next() % 12 {
                 let attach = if parent.len() == start || gen.next().is_multiple_of(5) {
@@ -593,9 +620,13 @@ mod tests {
     fn solve_matches_neurons_row_order_bit_for_bit() {
         let mut gen = Gen(0x9e3779b97f4a7c15);
         // few cells: chains by height; many: whole cells
-        for ncell in [1, 2, 3, 7, 16, 17, 40] {
+        for (ncell, same_shape) in [1, 2, 3, 7, 16, 17, 40, 16, 33, 64]
+            .into_iter()
+            .enumerate()
+            .map(|(k, n)| (n, k >= 7))
+        {
             for _ in 0..20 {
-                let mut g = random_group(&mut gen, ncell);
+                let mut g = random_group(&mut gen, ncell, same_shape);
                 let (mut d, mut rhs) = (g.nodes.d.clone(), g.nodes.rhs.clone());
                 reference(&g.parent, ncell, &g.nodes.a, &g.nodes.b, &mut d, &mut rhs);
                 solve(&mut g);
