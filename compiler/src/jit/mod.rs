@@ -13,6 +13,8 @@
 //! | `vectorize` | which kernels may run two instances at a time |
 //! | [`solve`] | dense solves: unrolled when small, else a registered helper |
 //! | `mathlib` | libm symbols and the inline polynomial `exp` |
+//! | `exp` | an inline `exp` bit-identical to glibc's ([`exact_exp`]) |
+//! | `exp_table` | its table of 2^(k/128), derived at compile time |
 //! | [`hh_example`] | hh by hand as IR and as Rust (tests, benchmark) |
 //!
 //! Setting `NERVE_JIT_DISASM` in the environment prints Cranelift's
@@ -25,6 +27,8 @@
 //! ```
 
 mod compiler;
+mod exp;
+mod exp_table;
 pub mod hh_example;
 mod hoist;
 pub mod layout;
@@ -40,6 +44,7 @@ pub use compiler::{
     CompileStats, CompiledMechanism, FunctionFn, KernelCompiler, KernelFn, KernelPointers,
     NetReceiveFn,
 };
+pub use exp::{exact_exp, exact_exp_available, libm_is_glibc_fma, EXACT_EXP_LIMIT};
 pub use mathlib::{inline_exp_reference, INLINE_EXP_MAX, INLINE_EXP_MIN};
 
 use crate::nmodl::ir::MechIr;
