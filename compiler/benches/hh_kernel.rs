@@ -1,6 +1,7 @@
-//! hh `cur` + `state` over 10^4 instances: the JIT (scalar libm, f64x2 with
-//! libm, scalar inline exp, f64x2 inline exp) against the same maths written
-//! by hand in Rust, in ns per instance-step; and the JIT's compile time.
+//! hh `cur` + `state` over 10^4 instances: the JIT (scalar and f64x2, each
+//! calling libm's exp, with the inline exact exp, and with the inline
+//! polynomial exp) against the same maths written by hand in Rust, in ns per
+//! instance-step; and the JIT's compile time.
 //! Run with `cargo bench -p nerve-compiler --bench hh_kernel`
 //! (`-- N STEPS REPEATS` to change the sizes).
 
@@ -323,7 +324,14 @@ fn main() {
     }
 
     // compile time
-    for opts in [JitOptions::EXACT, JitOptions::FAST] {
+    for opts in [
+        JitOptions {
+            exact_exp: false,
+            ..JitOptions::EXACT
+        },
+        JitOptions::EXACT,
+        JitOptions::FAST,
+    ] {
         let mut ts: Vec<Duration> = (0..20)
             .map(|_| jit::compile_with(&ir, opts).unwrap().stats().time)
             .collect();
@@ -361,15 +369,27 @@ fn main() {
         );
     }
 
-    let variants: [(&str, Option<JitOptions>); 6] = [
+    let libm_exp = JitOptions {
+        exact_exp: false,
+        ..JitOptions::EXACT
+    };
+    let variants: [(&str, Option<JitOptions>); 8] = [
         ("rust f64::exp (libm)", None),
         ("rust poly exp, avx2+fma", None),
-        ("jit scalar libm", Some(JitOptions::EXACT)),
+        ("jit scalar libm", Some(libm_exp)),
         (
             "jit f64x2 libm",
             Some(JitOptions {
                 vectorize: true,
-                inline_exp: false,
+                ..libm_exp
+            }),
+        ),
+        ("jit scalar exact exp", Some(JitOptions::EXACT)),
+        (
+            "jit f64x2 exact exp",
+            Some(JitOptions {
+                vectorize: true,
+                ..JitOptions::EXACT
             }),
         ),
         (
@@ -377,6 +397,7 @@ fn main() {
             Some(JitOptions {
                 vectorize: false,
                 inline_exp: true,
+                exact_exp: true,
             }),
         ),
         ("jit f64x2 inline exp", Some(JitOptions::FAST)),
@@ -386,19 +407,20 @@ fn main() {
         .map(|(_, o)| o.map(|o| jit::compile_with(&ir, o).unwrap()))
         .collect();
 
-    // correctness check: the exact JIT equals the hand-written Rust bit for bit
-    {
+    // correctness check: the exact JITs equal the hand-written Rust bit for bit
+    println!("inline exact exp available: {}", jit::exact_exp_available());
+    for vi in 2..6 {
         let mut a = Cells::new(n);
         let mut b = Cells::new(n);
-        let k = compiled[2].as_ref().unwrap().kernels();
+        let k = compiled[vi].as_ref().unwrap().kernels();
         for _ in 0..3 {
             rust_cur(&mut a);
             rust_state(&mut a);
             b.run(k.cur.unwrap());
             b.run(k.state.unwrap());
         }
-        assert_eq!(a.data, b.data, "JIT and Rust disagree");
-        assert_eq!(a.rhs, b.rhs, "JIT and Rust disagree");
+        assert_eq!(a.data, b.data, "JIT ({}) and Rust disagree", variants[vi].0);
+        assert_eq!(a.rhs, b.rhs, "JIT ({}) and Rust disagree", variants[vi].0);
     }
 
     // interleaved repeats, best of

@@ -13,8 +13,9 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_codegen::Context;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
+use cranelift_module::{default_libcall_names, FuncId, FuncOrDataId, Linkage, Module};
 
+use super::exp::{build_exp_cold, exp_cold_signature, per_step_functions, EXP_COLD_SYMBOL};
 use super::hoist::hoist_invariants;
 use super::hoist::Hoisted;
 use super::layout::VIEW_COUNT;
@@ -241,16 +242,26 @@ impl KernelCompiler {
             functions: &fn_ids,
             options: self.options,
         };
+        // what runs once or per event calls libm's exp (see per_step_functions)
+        let once = Env {
+            options: JitOptions {
+                exact_exp: false,
+                ..self.options
+            },
+            ..env
+        };
+        let per_step_fns = per_step_functions(ir);
         // define
         let mut vectorized = Vec::new();
         for (k, f) in ir.functions.iter().enumerate() {
-            self.define_function(&env, fn_ids[k], f)?;
+            let env = if per_step_fns[k] { &env } else { &once };
+            self.define_function(env, fn_ids[k], f)?;
         }
         let mut hoc_ids = Vec::new();
         for (k, f) in ir.functions.iter().enumerate() {
             // WATCH conditions are called by the runtime as HOC functions are
             hoc_ids.push(if f.hoc || ir.kernels.watch.contains(&k) {
-                Some(self.define_hoc_entry(&env, k, fn_ids[k], f)?)
+                Some(self.define_hoc_entry(&once, k, fn_ids[k], f)?)
             } else {
                 None
             });
@@ -266,7 +277,8 @@ impl KernelCompiler {
                     // INITIAL runs once per finitialize: scalar code is
                     // enough, and compiles in half the time
                     let per_step = *name != "init";
-                    let (id, vector) = self.define_loop_kernel(&env, name, kernel, per_step)?;
+                    let env = if per_step { &env } else { &once };
+                    let (id, vector) = self.define_loop_kernel(env, name, kernel, per_step)?;
                     if vector {
                         vectorized.push(*name);
                     }
@@ -281,7 +293,7 @@ impl KernelCompiler {
             ba_ids.push(self.define_loop_kernel(&env, &name, kernel, true)?.0);
         }
         let table_id = match &ks.table {
-            Some(k) => Some(self.define_table_kernel(&env, k)?),
+            Some(k) => Some(self.define_table_kernel(&once, k)?),
             None => None,
         };
         let mut nr_ids = Vec::new();
@@ -290,9 +302,13 @@ impl KernelCompiler {
             ("net_receive_init", &ks.net_receive_init),
         ] {
             nr_ids.push(match kernel {
-                Some(k) => Some(self.define_net_receive(&env, name, k)?),
+                Some(k) => Some(self.define_net_receive(&once, name, k)?),
                 None => None,
             });
+        }
+        // the cold path of the inline exact exp, if a kernel has one
+        if let Some(FuncOrDataId::Func(id)) = self.module.get_name(EXP_COLD_SYMBOL) {
+            self.define_exp_cold(ir, id)?;
         }
         // finalize
         self.module
@@ -567,6 +583,26 @@ impl KernelCompiler {
         t.b.seal_all_blocks();
         t.b.finalize(tc);
         self.finish(ir, &place, id)
+    }
+
+    /// The exact exp's cold path (see `exp::declare_exp_cold`).
+    fn define_exp_cold(&mut self, ir: &MechIr, id: FuncId) -> Result<(), JitError> {
+        self.ctx.func.signature = exp_cold_signature();
+        let sig = self.sig(&[types::F64], true);
+        let libm_exp = self
+            .module
+            .declare_function("exp", Linkage::Import, &sig)
+            .map_err(|e| Self::codegen_error(ir, EXP_COLD_SYMBOL, e))?;
+        let libm_exp = self
+            .module
+            .declare_func_in_func(libm_exp, &mut self.ctx.func);
+        let tc = self.module.target_config();
+        build_exp_cold(
+            FunctionBuilder::new(&mut self.ctx.func, &mut self.fctx),
+            libm_exp,
+            tc,
+        );
+        self.finish(ir, EXP_COLD_SYMBOL, id)
     }
 
     /// The HOC entry of function `k`: `(view, instance, args*) -> f64`.

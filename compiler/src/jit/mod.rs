@@ -19,6 +19,8 @@
 //!
 //! Setting `NERVE_JIT_DISASM` in the environment prints Cranelift's
 //! machine code for every compiled function to stderr (a debugging aid).
+//! Setting `NERVE_JIT_LIBM_EXP` makes every kernel of the process call
+//! libm's `exp` instead of inlining [`exact_exp`] (for measurements).
 //!
 //! ```ignore
 //! let compiled = nerve_compiler::jit::compile(&ir)?;
@@ -60,20 +62,27 @@ pub struct JitOptions {
     pub vectorize: bool,
     /// `exp` is an inline polynomial with fmas (within a few ulp of libm over
     /// [-708, 709.78]; flushes results below about 3e-308 to 0) instead of a
-    /// call of libm's `exp`.
+    /// call of libm's `exp`. Takes precedence over `exact_exp`.
     pub inline_exp: bool,
+    /// `exp` is inlined as the C library's own algorithm, bit-identical to
+    /// libm's `exp`, where [`exact_exp_available`] (glibc's FMA variant on a
+    /// CPU with FMA); elsewhere, and without this, it is a call of libm.
+    pub exact_exp: bool,
 }
 
 impl JitOptions {
-    /// Scalar kernels calling libm: results bit-identical to C.
+    /// Scalar kernels whose maths is bit-identical to C's (libm calls, or
+    /// the inline [`exact_exp`] where it is available).
     pub const EXACT: JitOptions = JitOptions {
         vectorize: false,
         inline_exp: false,
+        exact_exp: true,
     };
-    /// f64x2 kernels with the inline `exp`: the fastest.
+    /// f64x2 kernels with the inline polynomial `exp`: the fastest.
     pub const FAST: JitOptions = JitOptions {
         vectorize: true,
         inline_exp: true,
+        exact_exp: true,
     };
 }
 

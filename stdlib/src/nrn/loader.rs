@@ -63,6 +63,7 @@ pub fn compile(file: &SourceFile) -> Result<(MechIr, KernelSet), String> {
         jit::JitOptions {
             vectorize: true,
             inline_exp: false,
+            exact_exp: true,
         },
     )
     .map_err(|e| format!("{}: {e}", file.name))?;

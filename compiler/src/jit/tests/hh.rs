@@ -85,13 +85,7 @@ impl Clone for World {
 #[test]
 fn hh_scalar_libm_is_bit_identical_to_rust() {
     let ir = hh_example::hh_ir();
-    for opts in [
-        JitOptions::EXACT,
-        JitOptions {
-            vectorize: true,
-            inline_exp: false,
-        },
-    ] {
+    for opts in EXACT_OPTIONS {
         let c = compile_with(&ir, opts).unwrap();
         for count in [0, 1, 2, 7, 64] {
             let mut w = hh_world(&ir, count);
@@ -128,6 +122,7 @@ fn hh_inline_exp_matches_its_rust_model_and_libm_closely() {
         JitOptions {
             vectorize: false,
             inline_exp: true,
+            exact_exp: true,
         },
         JitOptions::FAST,
     ] {
@@ -207,6 +202,7 @@ fn jit_inline_exp_equals_model_on_special_values() {
         JitOptions {
             vectorize: false,
             inline_exp: true,
+            exact_exp: true,
         },
         JitOptions::FAST,
     ] {
@@ -234,6 +230,7 @@ fn vector_and_scalar_paths_agree_on_odd_counts() {
         JitOptions {
             vectorize: false,
             inline_exp: true,
+            exact_exp: true,
         },
     )
     .unwrap();

@@ -2,6 +2,7 @@
 //! copy of the runtime's view (checked against [`super::layout`]).
 
 mod calls;
+mod exp;
 mod hh;
 mod kernels;
 mod memo;
@@ -319,15 +320,37 @@ fn mech(kind: MechKind, slots: &[(&str, usize, f64)]) -> MechIr {
     }
 }
 
-const ALL_OPTIONS: [JitOptions; 4] = [
+/// The options whose kernels are bit-identical to C: scalar and f64x2,
+/// inline exact `exp` (where available) and libm's.
+const EXACT_OPTIONS: [JitOptions; 4] = [
     JitOptions::EXACT,
     JitOptions {
         vectorize: true,
-        inline_exp: false,
+        ..JitOptions::EXACT
     },
+    LIBM_EXP,
+    JitOptions {
+        vectorize: true,
+        ..LIBM_EXP
+    },
+];
+
+const ALL_OPTIONS: [JitOptions; 6] = [
+    EXACT_OPTIONS[0],
+    EXACT_OPTIONS[1],
+    EXACT_OPTIONS[2],
+    EXACT_OPTIONS[3],
     JitOptions {
         vectorize: false,
         inline_exp: true,
+        exact_exp: true,
     },
     JitOptions::FAST,
 ];
+
+/// Scalar kernels calling libm's `exp` even where the inline exact one is
+/// available.
+const LIBM_EXP: JitOptions = JitOptions {
+    exact_exp: false,
+    ..JitOptions::EXACT
+};

@@ -184,13 +184,7 @@ fn random_expressions_agree_with_an_interpreter() {
         let inputs: Vec<[f64; SLOTS]> = (0..count)
             .map(|_| std::array::from_fn(|_| LEAVES[r.below(LEAVES.len())] * 0.75))
             .collect();
-        for opts in [
-            JitOptions::EXACT,
-            JitOptions {
-                vectorize: true,
-                inline_exp: false,
-            },
-        ] {
+        for opts in EXACT_OPTIONS {
             let c = compile_with(&ir, opts).unwrap();
             let mut w = World::new(&ir, count);
             for (i, inp) in inputs.iter().enumerate() {

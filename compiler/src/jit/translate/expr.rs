@@ -4,6 +4,7 @@ use cranelift_codegen::ir::{types, AbiParam, BlockArg, FuncRef, InstBuilder, Sig
 use cranelift_module::{FuncId, Linkage, Module};
 
 use super::*;
+use crate::jit::exp::{declare_exp_cold, emit_exact_exp, exact_exp_available};
 
 impl Translator<'_, '_> {
     /// `e` as a condition: I8 (scalar) or an I64X2 lane mask.
@@ -144,6 +145,11 @@ impl Translator<'_, '_> {
         match imp {
             MathImpl::Libm("exp") if self.env.options.inline_exp => {
                 Ok(emit_inline_exp(&mut self.b, xs[0]))
+            }
+            MathImpl::Libm("exp") if self.env.options.exact_exp && exact_exp_available() => {
+                let cold = declare_exp_cold(self.module, &self.env.ir.name, &self.place)?;
+                let cold = self.func_ref(cold);
+                Ok(emit_exact_exp(&mut self.b, xs[0], cold))
             }
             MathImpl::Libm(name) => self.libm(name, &xs),
             MathImpl::Instruction => Ok(match f {
