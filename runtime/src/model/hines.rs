@@ -654,7 +654,7 @@ mod tests {
                 for i in 0..n {
                     g.nodes.v[i] = -70.0 + 30.0 * gen.f();
                     g.nodes.cm[i] = 0.5 + gen.f();
-                    g.cap[i] = if i >= ncell && gen.next() % 4 != 0 {
+                    g.cap[i] = if i >= ncell && !gen.next().is_multiple_of(4) {
                         1.0
                     } else {
                         0.0
