@@ -1,7 +1,9 @@
 #!/bin/sh
 # The spike exchange under MPI: tests/mpi/ring.hoc on 1, 2 and 3 ranks
-# must give the same spikes bit for bit (sorted lines). Needs a nerve built
-# with the `mpi` feature and the mpiexec of the same MPI:
+# must give the same spikes bit for bit (sorted lines), and
+# tests/mpi/order.hoc on N = 1, 2 and 3 ranks must print order.N.out,
+# NEURON 9.0.2's output (tests/mpi/regen.sh), byte for byte. Needs a nerve
+# built with the `mpi` feature and the mpiexec of the same MPI:
 #   tests/mpi/run.sh path/to/nerve [mpiexec]
 set -eu
 NERVE="$1"
@@ -25,4 +27,12 @@ for n in 2 3; do
         exit 1
     fi
 done
-echo "PASS: the same $(wc -l < one.sorted) spikes on 1, 2 and 3 ranks"
+for n in 1 2 3; do
+    "$MPIEXEC" -n "$n" "$NERVE" "$HERE/order.hoc" < /dev/null > "order$n.txt"
+    if ! cmp -s "order$n.txt" "$HERE/order.$n.out"; then
+        echo "FAIL: order.hoc on $n ranks differs from NEURON's" >&2
+        diff "$HERE/order.$n.out" "order$n.txt" | head -20 >&2
+        exit 1
+    fi
+done
+echo "PASS: the same $(wc -l < one.sorted) spikes on 1, 2 and 3 ranks; order.hoc as NEURON on each"

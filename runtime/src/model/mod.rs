@@ -199,16 +199,35 @@ pub enum ModelError {
     /// `cell(gid, nc)` for a gid `set_gid2node` did not give this rank.
     #[error("gid={0} has not been set on this rank")]
     GidNotHere(i64),
-    /// `cell(gid, nc)` for a gid that already has a source.
+    /// `set_gid2node` of a gid this rank has already.
     #[error("gid={0} already exists on this process as an output port")]
     GidInUse(i64),
-    /// `cell(gid, nc)` with a NetCon whose source cannot be a gid's (none, a
-    /// `gid_connect` input, or another gid's).
-    #[error("gid={0}: the NetCon's source cannot be a gid's spike source")]
-    GidBadSource(i64),
+    /// `set_gid2node` of a gid this rank already receives (`gid_connect`).
+    #[error("gid={0} already exists as an input port. Setup all the output ports on this process before using them as input ports.")]
+    GidInputPort(i64),
+    /// `cell(gid, nc)` for a gid this rank receives (`gid_connect`).
+    #[error(
+        "gid={0} is in the input list. Must register with pc.set_gid2node prior to connecting"
+    )]
+    GidInInputList(i64),
+    /// `cell(gid, nc)` with a NetCon whose source is another gid's.
+    #[error("Can't associate gid {gid}. PreSyn already associated with gid {other}.")]
+    GidOtherSource {
+        /// the gid asked for
+        gid: i64,
+        /// the source's gid
+        other: i64,
+    },
     /// A gid with no spike source on this rank.
-    #[error("gid={0} has no spike source on this rank")]
+    #[error("gid {0} not associated with spike generation location")]
     GidNoSource(i64),
+    /// `gid_connect` to a gid of this rank that `cell` has not given a
+    /// source yet.
+    #[error("gid {0} owned by this rank but no associated cell")]
+    GidNoCell(i64),
+    /// The spike exchange's min-delay is below dt (NEURON's wording).
+    #[error("usable mindelay is 0 (or less than dt for fixed step method): {0} ms")]
+    MinDelayTooSmall(f64),
     /// `nc.event(t, flag)` to a target that is not an ARTIFICIAL_CELL.
     #[error("Can only send fake self-events to ARTIFICIAL_CELLs")]
     SelfEventToNonArtificial,

@@ -2,7 +2,8 @@
 
 use super::Communicator;
 
-/// One rank: every collective returns at once with this rank's data.
+/// One rank: every collective returns at once with this rank's data; no
+/// spike exchange (as `nrniv` without `-mpi`).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Local;
 
@@ -19,4 +20,7 @@ impl Communicator for Local {
     }
     fn broadcast(&self, _data: &mut Vec<f64>, _root: usize) {}
     fn allreduce(&self, _data: &mut [f64], _op: super::ReduceOp) {}
+    fn distributed(&self) -> bool {
+        false
+    }
 }

@@ -12,7 +12,7 @@
 //! |---|---|
 //! | `local` | [`Local`]: one rank |
 //! | `dry_run` | [`DryRun`]: N ranks as N threads |
-//! | `exchange` | [`SpikeExchange`]: NEURON's spike exchange every minimum delay |
+//! | `exchange` | [`SpikeExchange`]: NEURON's spike exchange every min-delay, an event on the queue |
 //! | `mpi` | `Mpi` over rsmpi (feature `mpi`) |
 
 mod dry_run;
@@ -66,6 +66,13 @@ pub trait Communicator {
     fn allgatherv(&self, send: &[f64]) -> Vec<f64>;
     /// Root's `data` on every rank (other ranks' `data` is replaced).
     fn broadcast(&self, data: &mut Vec<f64>, root: usize);
+
+    /// Whether this process is one of a parallel job (NEURON's
+    /// `nrnmpi_use`: started under MPI, even as its only rank), so that
+    /// spikes go through the exchange. True but for [`Local`].
+    fn distributed(&self) -> bool {
+        true
+    }
 
     /// Combines `data` elementwise over the ranks, in rank order; every rank
     /// gets the result. All ranks pass the same length.

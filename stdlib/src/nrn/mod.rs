@@ -46,6 +46,7 @@ mod solver;
 mod vecstim;
 
 pub use host::NrnHost;
+pub use parallel::set_communicator;
 
 use nerve_runtime::hoc::{HocError, Interpreter, RangeKind, RangeSym};
 use nerve_runtime::model::{Model, ModelError, SectionId};

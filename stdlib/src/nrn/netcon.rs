@@ -7,6 +7,7 @@
 use super::host::{model_target, PtrTarget};
 use super::playrec::{SimState, SpikeRec};
 use super::point::point_instance;
+use super::sections::section_cell;
 use super::{host, merr, model};
 use crate::vector::{self, vector_data};
 use nerve_runtime::hoc::value::Object;
@@ -133,6 +134,39 @@ pub(crate) fn wrap_netcon(
             Box::new(payload),
         ))),
     )
+}
+
+/// Gives a NetCon object the point process its source watches (`pre()`),
+/// when it changes source (`gid_connect`).
+pub(crate) fn set_netcon_pre(o: &Obj, src: Option<Weak<Object>>) -> Result<(), HocError> {
+    o.native_mut::<NetConObj>()?.src = src;
+    Ok(())
+}
+
+/// `precell()`: the cell of the section whose variable the source watches
+/// (nil for a point process source, as NEURON's `ssrc_` is then unset).
+fn precell(interp: &mut Interpreter, o: &Obj) -> Result<Value, HocError> {
+    let h = host(interp)?;
+    let src = with(interp, o, |m, id| m.netcon_source(id))?;
+    let NetConSource::Var(r) = src else {
+        return Ok(Value::Obj(None));
+    };
+    let Some(s) = model(&h)?.var_section(r).map_err(merr)? else {
+        return Ok(Value::Obj(None));
+    };
+    Ok(Value::Obj(section_cell(interp, s)?))
+}
+
+/// `postcell()`: the cell of the target's section.
+fn postcell(interp: &mut Interpreter, o: &Obj) -> Result<Value, HocError> {
+    let h = host(interp)?;
+    let Some(target) = with(interp, o, |m, id| m.netcon_target(id))? else {
+        return Ok(Value::Obj(None));
+    };
+    let Ok((s, _)) = model(&h)?.point_process_location(target) else {
+        return Ok(Value::Obj(None));
+    };
+    Ok(Value::Obj(section_cell(interp, s)?))
 }
 
 /// Runs `f` on the model with the NetCon's id; errors name the NetCon as
@@ -332,7 +366,7 @@ pub(crate) fn register(interp: &mut Interpreter) {
             let s = o.native::<NetConObj>()?.src.clone();
             Ok(Value::Obj(s.and_then(|w| w.upgrade())))
         })
-        .method("precell", |_, _, _| Ok(Value::Obj(None)))
-        .method("postcell", |_, _, _| Ok(Value::Obj(None)))
+        .method("precell", |i, o, _| precell(i, o))
+        .method("postcell", |i, o, _| postcell(i, o))
         .register(interp);
 }

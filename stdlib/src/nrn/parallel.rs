@@ -6,16 +6,18 @@
 //!
 //! The state is per interpreter, as NEURON's is per process: every
 //! `ParallelContext` object sees the same ranks, gids and board. The
-//! communicator is [`Local`] unless an MPI one is installed.
+//! communicator is [`Local`] unless an MPI one is installed or a host
+//! program gives one ([`set_communicator`]).
 
 use super::bbs::{self, Bbs};
-use super::netcon::{netcon_parts, wrap_netcon};
+use super::netcon::{netcon_parts, set_netcon_pre, wrap_netcon};
 use super::point::point_instance;
+use super::sections::section_cell;
 use super::{host, merr, model, playrec};
 use crate::vector::{self, vector_data};
 use nerve_runtime::hoc::value::Object;
-use nerve_runtime::hoc::{Args, ClassBuilder, HocError, Interpreter, Obj, Value};
-use nerve_runtime::model::{Gid, NetConSource};
+use nerve_runtime::hoc::{Args, ClassBuilder, HocError, Interpreter, Value};
+use nerve_runtime::model::{Gid, ModelError, NetConSource};
 use nerve_runtime::parallel::{Communicator, Local, ReduceOp, SpikeExchange};
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
@@ -75,73 +77,121 @@ fn gid_arg(a: &Args, i: usize) -> Result<Gid, HocError> {
     Ok(x as Gid)
 }
 
-/// Called by `finitialize`: the exchange counts steps from here.
-pub(crate) fn on_finitialize(interp: &mut Interpreter) {
-    st(interp).exchange.init();
+/// Gives the interpreter's `ParallelContext`s their ranks (for embedding,
+/// and for tests that run HOC on the ranks of a [`DryRun`]); the default
+/// is MPI when built with it and started by a launcher, else one rank.
+///
+/// [`DryRun`]: nerve_runtime::parallel::DryRun
+pub fn set_communicator(interp: &mut Interpreter, comm: Box<dyn Communicator>) {
+    st(interp).comm = comm;
 }
 
-/// Called after each `fadvance`: exchanges spikes when it is time.
-pub(crate) fn after_step(interp: &mut Interpreter) -> Result<(), HocError> {
+/// Called by `finitialize` right after the queue is emptied (NEURON's
+/// `nrn_spike_exchange_init`): queues the first exchange, when spikes
+/// travel between ranks.
+pub(crate) fn init_exchange(interp: &mut Interpreter) -> Result<(), HocError> {
     let h = host(interp)?;
-    let mut m = model(&h)?;
-    let s = st(interp);
-    let t0 = Instant::now();
-    let r = s.exchange.after_step(&mut m, &*s.comm).map_err(merr);
-    s.send_time += t0.elapsed().as_secs_f64();
-    r
+    let first = {
+        let m = model(&h)?;
+        let s = st(interp);
+        s.exchange.init(&m, &*s.comm).map_err(merr)?
+    };
+    if let Some(t) = first {
+        playrec::post_exchange(interp, t)?;
+    }
+    Ok(())
+}
+
+/// The exchange's event at `t` (NEURON's `NetParEvent::deliver`): the
+/// other events up to `t` are delivered, spikes are exchanged, and the
+/// next exchange is queued.
+pub(crate) fn exchange_event(interp: &mut Interpreter, t: f64) -> Result<(), HocError> {
+    playrec::deliver(interp, t)?;
+    let h = host(interp)?;
+    let next = {
+        let mut m = model(&h)?;
+        let s = st(interp);
+        let t0 = Instant::now();
+        let r = s.exchange.on_event(&mut m, &*s.comm, t).map_err(merr);
+        s.send_time += t0.elapsed().as_secs_f64();
+        r?
+    };
+    playrec::post_exchange(interp, next)
 }
 
 /// `psolve(tstop)`: steps to `tstop` with events, play and record, and the
-/// spike exchange (NEURON's `ncs2nrn_integrate`: as many whole steps of dt
-/// as fit).
+/// spike exchange (NEURON's `netpar_solve` and `ncs2nrn_integrate`: as
+/// many whole steps of dt as fit, then one more exchange).
 fn psolve(interp: &mut Interpreter, a: &mut Args) -> Result<Value, HocError> {
     a.expect_count(1, 1)?;
-    let tstop = a.num(0)?;
+    let tstop = a.num(0)? * (1.0 + 1e-11);
     let h = host(interp)?;
-    let Some(maxstep) = st(interp).exchange.maxstep() else {
-        return Err(HocError::msg(
-            "mindelay is 0 (or less than dt for fixed step method)",
-        ));
-    };
     let (t, dt) = {
         let m = model(&h)?;
         let s = st(interp);
-        let md = s.exchange.set_maxstep(&m, &*s.comm, maxstep);
-        if md < m.dt() {
+        // NEURON's mindelay_, from the last set_maxstep or finitialize
+        if s.exchange.maxstep().is_none() || s.exchange.interval() - 1e-10 < m.dt() {
             return Err(HocError::msg(
                 "mindelay is 0 (or less than dt for fixed step method)",
             ));
         }
         (m.t(), m.dt())
     };
-    let n = ((tstop - t) / dt + 1e-9).floor();
+    let n = ((tstop - t) / dt + 1e-9) as i64;
     let t0 = Instant::now();
-    let mut k = 0.0;
-    while k < n {
-        playrec::fadvance(interp)?;
-        k += 1.0;
+    if n > 3 {
+        for _ in 0..n {
+            playrec::fadvance(interp)?;
+        }
+    } else {
+        while model(&h)?.t() <= tstop - dt {
+            playrec::fadvance(interp)?;
+        }
     }
     st(interp).integ_time += t0.elapsed().as_secs_f64();
+    let mut m = model(&h)?;
+    let s = st(interp);
+    if s.exchange.active(&*s.comm) {
+        s.exchange.exchange(&mut m, &*s.comm).map_err(merr)?;
+    }
     ok(0.0)
 }
 
-/// `cell(gid, netcon [, output])`.
+/// An error of the gid tables in NEURON's words (which name the rank).
+fn gid_err(interp: &mut Interpreter, e: ModelError) -> HocError {
+    let rank = st(interp).comm.rank();
+    match e {
+        ModelError::GidNotHere(g) => {
+            HocError::msg(format!("gid={g} has not been set on rank {rank}"))
+        }
+        ModelError::GidNoCell(g) => {
+            HocError::msg(format!("gid {g} owned by {rank} but no associated cell"))
+        }
+        e => merr(e),
+    }
+}
+
+/// `cell(gid, netcon [, send])`: the NetCon's source becomes the gid's;
+/// with `send` 0 its spikes stay on this rank.
 fn cell(interp: &mut Interpreter, a: &mut Args) -> Result<Value, HocError> {
     a.expect_count(2, 3)?;
     let gid = gid_arg(a, 0)?;
     let nc = a.object(1)?;
     let (id, src) = netcon_parts(&nc)?;
+    let send = a.len() < 3 || vector::chkarg(a, 2, 0.0, 1.0)? != 0.0;
     let h = host(interp)?;
-    let rank = st(interp).comm.rank();
-    model(&h)?.gid_cell(gid, id).map_err(|e| match e {
-        nerve_runtime::model::ModelError::GidNotHere(g) => {
-            HocError::msg(format!("gid={g} has not been set on rank {rank}"))
+    let r = model(&h)?.gid_cell(gid, id, send);
+    r.map_err(|e| match e {
+        ModelError::NoSource => {
+            HocError::msg(format!("pc.cell second arg, {}, has no source", nc.name()))
         }
-        e => merr(e),
+        e => gid_err(interp, e),
     })?;
-    if let Some(o) = src {
-        st(interp).gid_objs.insert(gid, Rc::downgrade(&o));
-    }
+    let objs = &mut st(interp).gid_objs;
+    match src {
+        Some(o) => objs.insert(gid, Rc::downgrade(&o)),
+        None => objs.remove(&gid),
+    };
     ok(0.0)
 }
 
@@ -159,50 +209,47 @@ fn gid2obj(interp: &mut Interpreter, a: &mut Args) -> Result<Value, HocError> {
     let NetConSource::Var(r) = src else {
         return Ok(Value::Obj(None));
     };
-    let name = {
-        let m = model(&h)?;
-        match m.var_section(r).map_err(merr)? {
-            Some(s) => m.name(s).map_err(merr)?.to_string(),
-            None => return Ok(Value::Obj(None)),
-        }
+    let Some(s) = model(&h)?.var_section(r).map_err(merr)? else {
+        return Ok(Value::Obj(None));
     };
-    Ok(Value::Obj(object_named(interp, &name)))
-}
-
-/// The object a section name starts with (`PCell[2]` of `PCell[2].soma`).
-fn object_named(interp: &Interpreter, section: &str) -> Option<Obj> {
-    let (obj, _) = section.split_once('.')?;
-    let (class, rest) = obj.split_once('[')?;
-    let index: usize = rest.strip_suffix(']')?.parse().ok()?;
-    interp
-        .class(class)?
-        .live()
-        .into_iter()
-        .find(|o| o.index == index)
+    Ok(Value::Obj(section_cell(interp, s)?))
 }
 
 /// `gid_connect(srcgid, target [, netcon])`: a NetCon from the gid's
-/// spikes to `target`.
+/// spikes to `target` (the gid's own source when the gid is on this rank);
+/// with `netcon`, that NetCon (whose target must be `target`) takes the
+/// gid as its source instead of a new one being made.
 fn gid_connect(interp: &mut Interpreter, a: &mut Args) -> Result<Value, HocError> {
     a.expect_count(2, 3)?;
-    if a.len() == 3 {
-        return Err(HocError::msg(
-            "gid_connect with an existing NetCon (third argument) is not supported",
-        ));
-    }
     let gid = gid_arg(a, 0)?;
-    let target = a.obj(1)?;
-    let inst = match &target {
-        None => None,
-        Some(o) => Some(
-            point_instance(o)
-                .ok_or_else(|| HocError::msg("gid_connect: arg 2 must be a point process"))?
-                .1,
-        ),
-    };
+    let not_point = || HocError::msg("arg 2 must be a point process");
+    let target = a.obj(1)?.ok_or_else(not_point)?;
+    let inst = point_instance(&target).ok_or_else(not_point)?.1;
     let h = host(interp)?;
-    let id = model(&h)?.gid_connect(gid, inst).map_err(merr)?;
-    let o = wrap_netcon(interp, id, target.as_ref())?;
+    // the source point process, for `pre()`, when the gid is on this rank
+    let src = {
+        let m = model(&h)?;
+        (m.gid_exists(gid) > 0)
+            .then(|| st(interp).gid_objs.get(&gid).cloned())
+            .flatten()
+    };
+    if a.len() == 3 {
+        let o = a.object(2)?;
+        let (id, _) = netcon_parts(&o)?;
+        if model(&h)?.netcon_target(id).map_err(merr)? != Some(inst) {
+            return Err(HocError::msg(
+                "target is different from 3rd arg NetCon target",
+            ));
+        }
+        let r = model(&h)?.gid_connect_netcon(gid, id);
+        r.map_err(|e| gid_err(interp, e))?;
+        set_netcon_pre(&o, src)?;
+        return Ok(Value::Obj(Some(o)));
+    }
+    let r = model(&h)?.gid_connect(gid, inst);
+    let id = r.map_err(|e| gid_err(interp, e))?;
+    let o = wrap_netcon(interp, id, Some(&target))?;
+    set_netcon_pre(&o, src)?;
     Ok(Value::Obj(Some(o)))
 }
 
@@ -315,7 +362,7 @@ pub(crate) fn register(interp: &mut Interpreter) {
         let rank = a.num(1)?;
         if rank == st(i).comm.rank() as f64 {
             let h = host(i)?;
-            model(&h)?.gid_register(gid);
+            model(&h)?.gid_register(gid).map_err(merr)?;
         }
         ok(0.0)
     })
@@ -342,10 +389,11 @@ pub(crate) fn register(interp: &mut Interpreter) {
         let gid = gid_arg(a, 0)?;
         let h = host(i)?;
         let mut m = model(&h)?;
+        let no_source = |_| HocError::msg("gid not associated with spike generation location");
         if a.len() > 1 {
-            m.set_gid_threshold(gid, a.num(1)?).map_err(merr)?;
+            m.set_gid_threshold(gid, a.num(1)?).map_err(no_source)?;
         }
-        ok(m.gid_threshold(gid).map_err(merr)?)
+        ok(m.gid_threshold(gid).map_err(no_source)?)
     })
     .method("spike_record", |i, _, a| spike_record(i, a))
     .method("set_maxstep", |i, _, a| {

@@ -122,6 +122,8 @@ enum Ext {
     Record(usize),
     Play(usize),
     Stmt(Option<String>),
+    /// the spike exchange between ranks (NEURON's `NetParEvent`)
+    Exchange,
 }
 
 /// The spike record of a NetCon's source (`nc.record(...)`).
@@ -537,6 +539,7 @@ pub(crate) fn deliver(interp: &mut Interpreter, til: f64) -> Result<(), HocError
             }
             Ext::Stmt(Some(s)) => run_at(interp, &s, t)?,
             Ext::Stmt(None) => {}
+            Ext::Exchange => super::parallel::exchange_event(interp, t)?,
         }
     }
 }
@@ -556,7 +559,8 @@ fn fihexec(interp: &mut Interpreter, kind: i32) -> Result<(), HocError> {
 }
 
 /// `finitialize([v])` in NEURON's order: handlers of type 3, a new
-/// start (t = 0, queue emptied, spike records emptied), play events at
+/// start (t = 0, queue emptied, the first spike exchange queued when ranks
+/// exchange spikes, spike records emptied), play events at
 /// t = 0, v set, handlers of type 0, INITIAL blocks and NET_RECEIVE
 /// INITIAL, handlers of type 1, events sent by INITIAL, the currents and the
 /// first record, record events at t = 0, handlers of type 2.
@@ -566,6 +570,10 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
     {
         let mut m = model(&h)?;
         m.init_begin().map_err(merr)?;
+    }
+    super::parallel::init_exchange(interp)?;
+    {
+        let mut m = model(&h)?;
         super::vecstim::refresh(interp, &mut m);
         let s = interp.ext::<SimState>();
         for r in s.spike_recs.values() {
@@ -594,12 +602,12 @@ pub(crate) fn finitialize(interp: &mut Interpreter, v: Option<f64>) -> Result<()
     }
     deliver(interp, t)?;
     super::apcount::after_init(interp);
-    super::parallel::on_finitialize(interp);
     fihexec(interp, 2)
 }
 
-/// `fadvance()`: thresholds checked, events up to t + dt/2 delivered, the
-/// step (with continuous play and record), events up to the new t.
+/// `fadvance()`: thresholds checked, events up to t + dt/2 delivered (the
+/// spike exchange among them), the step (with continuous play and
+/// record), events up to the new t.
 pub(crate) fn fadvance(interp: &mut Interpreter) -> Result<(), HocError> {
     let h = host(interp)?;
     let til = {
@@ -616,8 +624,15 @@ pub(crate) fn fadvance(interp: &mut Interpreter) -> Result<(), HocError> {
     };
     deliver(interp, t)?;
     model(&h)?.step_end().map_err(merr)?;
-    super::apcount::after_step(interp)?;
-    super::parallel::after_step(interp)
+    super::apcount::after_step(interp)
+}
+
+/// Queues the spike exchange's event at `t` (see `parallel`).
+pub(crate) fn post_exchange(interp: &mut Interpreter, t: f64) -> Result<(), HocError> {
+    let h = host(interp)?;
+    let mut m = model(&h)?;
+    interp.ext::<SimState>().post(&mut m, t, Ext::Exchange);
+    Ok(())
 }
 
 /// Posts a HOC callback (`cvode.event(t, "stmt")`; `None`: an event that

@@ -3,8 +3,31 @@
 //! queries, and the section stack functions.
 
 use super::{cas, host, merr, model, NrnHost};
-use nerve_runtime::hoc::{HocError, Interpreter, SecHandle, SectionHost, Value};
+use nerve_runtime::hoc::{HocError, Interpreter, Obj, SecHandle, SectionHost, Value};
 use nerve_runtime::model::{Model, SectionId};
+
+/// The cell (template object) a section belongs to (NEURON's
+/// `nrn_sec2cell`); `None` for a section made outside any object.
+pub(crate) fn section_cell(
+    interp: &mut Interpreter,
+    s: SectionId,
+) -> Result<Option<Obj>, HocError> {
+    let h = host(interp)?;
+    let name = model(&h)?.name(s).map_err(merr)?.to_string();
+    Ok(object_named(interp, &name))
+}
+
+/// The object a section name starts with (`PCell[2]` of `PCell[2].soma`).
+fn object_named(interp: &Interpreter, section: &str) -> Option<Obj> {
+    let (obj, _) = section.split_once('.')?;
+    let (class, rest) = obj.split_once('[')?;
+    let index: usize = rest.strip_suffix(']')?.parse().ok()?;
+    interp
+        .class(class)?
+        .live()
+        .into_iter()
+        .find(|o| o.index == index)
+}
 
 /// The origin of `distance()`: a section and a position on it.
 #[derive(Default)]

@@ -7,7 +7,7 @@ use super::super::random::random_service;
 use super::super::solver::MAX_IONS;
 use super::super::store::{InstanceExtra, MechBlock, LOOSE};
 use super::queue::ItemId;
-use super::{Event, GidSpike, NetConId, PreSynId, PreSynSource};
+use super::{Event, GidSpike, NetConId, Output, PreSynId, PreSynSource};
 use crate::mechanism::{MechanismKind, MechanismView, NetReceiveKernel};
 use crate::model::solver::{block_view, NO_ION};
 use crate::model::{InstanceId, Model, ModelError, Result, VarRef};
@@ -365,11 +365,11 @@ impl Model {
     /// A spike of a source at `tt` (NEURON's `PreSyn::send`).
     pub(super) fn presyn_send(&mut self, ps: PreSynId, tt: f64) -> Result<()> {
         let p = self.presyn(ps)?;
-        let (record, gid) = (p.record, p.gid);
+        let (record, gid, output) = (p.record, p.gid, p.output);
         if record {
             self.events.spikes.push((ps, tt));
         }
-        if let Some(gid) = gid {
+        if let (Some(gid), Output::Sent) = (gid, output) {
             self.events.gids.outbox.push(GidSpike { gid, t: tt });
         }
         let p = self.presyn(ps)?;

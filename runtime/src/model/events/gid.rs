@@ -3,23 +3,24 @@
 //!
 //! * `set_gid2node(gid, rank)` on the owning rank: [`Model::gid_register`].
 //! * `cell(gid, netcon)`: the NetCon's source becomes the gid's *output*
-//!   source; every spike it sends also goes to the outbox of the spike
-//!   exchange ([`Model::take_gid_spikes`]). The source then lives as long as
-//!   the gid does, whatever becomes of the NetCon.
-//! * `gid_connect(gid, target)`: a NetCon whose source is the gid's *input*
-//!   source on this rank, which only [`Model::receive_spikes`] fires.
-//! * `gid_clear()`: the tables are emptied; the sources stay with their
-//!   NetCons (an input source then never fires).
-//!
-//! Unlike NEURON, a `gid_connect` to a gid of the same rank also goes
-//! through the exchange (NEURON attaches it to the output source directly):
-//! the events of a spike are then queued at the same moment in the same
-//! order whatever the number of ranks, so results are the same bit for bit
-//! on one rank or many. Delivery times are unchanged, since the exchange
-//! interval is at most the smallest `gid_connect` delay.
+//!   source; unless `cell` was told otherwise, every spike it sends also
+//!   goes to the outbox of the spike exchange ([`Model::take_gid_spikes`]).
+//!   The source then lives as long as the gid does, whatever becomes of the
+//!   NetCon.
+//! * `gid_connect(gid, target)` to a gid of this rank: a NetCon on the
+//!   gid's output source itself, exactly as `new NetCon(source, target)`
+//!   (NEURON connects directly: its events are queued when the source
+//!   fires, in the order of the source's NetCons). It is an error before
+//!   `cell` gave the gid its source.
+//! * `gid_connect(gid, target)` to a gid this rank does not own: a NetCon
+//!   on the gid's *input* source on this rank, which only
+//!   [`Model::receive_spikes`] fires. The gid can then no longer be given
+//!   to this rank.
+//! * `gid_clear()`: the tables are emptied and the sources forget their
+//!   gids; those without NetCons go.
 
 use super::super::{Model, ModelError, Result};
-use super::{NetConId, NetConSource, PreSynId, PreSynSource};
+use super::{NetConId, NetConSource, Output, PreSynId, PreSynSource};
 use crate::model::InstanceId;
 use std::collections::{BTreeSet, HashMap};
 
@@ -38,55 +39,84 @@ pub struct GidSpike {
 /// The gid tables of one rank.
 #[derive(Debug, Default)]
 pub(crate) struct Gids {
-    /// gids `set_gid2node` gave this rank
+    /// gids `set_gid2node` gave this rank (NEURON's `gid2out_` keys)
     pub owned: BTreeSet<Gid>,
-    /// output sources (`cell`)
+    /// their output sources, once `cell` gave them one
     pub out: HashMap<Gid, PreSynId>,
-    /// input sources (`gid_connect`)
+    /// input sources (`gid_connect` to gids of other ranks; `gid2in_`)
     pub input: HashMap<Gid, PreSynId>,
     /// spikes of output sources not yet exchanged, in the order they happened
     pub outbox: Vec<GidSpike>,
 }
 
 impl Model {
-    /// `set_gid2node(gid, this rank)`: the gid belongs to this rank.
-    pub fn gid_register(&mut self, gid: Gid) {
-        self.events.gids.owned.insert(gid);
+    /// `set_gid2node(gid, this rank)`: the gid belongs to this rank. An
+    /// error if it has already, or if this rank receives it through
+    /// `gid_connect`.
+    pub fn gid_register(&mut self, gid: Gid) -> Result<()> {
+        let g = &mut self.events.gids;
+        if g.input.contains_key(&gid) {
+            return Err(ModelError::GidInputPort(gid));
+        }
+        if !g.owned.insert(gid) {
+            return Err(ModelError::GidInUse(gid));
+        }
+        Ok(())
     }
 
     /// NEURON's `gid_exists`: 0 if the gid is not on this rank, 1 if it is
-    /// but has no source yet, 3 once `cell` gave it one.
+    /// but has no source yet, 2 once `cell(gid, nc, 0)` gave it one whose
+    /// spikes stay on this rank, 3 once `cell` gave it one whose spikes are
+    /// sent.
     pub fn gid_exists(&self, gid: Gid) -> u8 {
-        if self.events.gids.out.contains_key(&gid) {
-            3
-        } else if self.events.gids.owned.contains(&gid) {
-            1
-        } else {
-            0
+        let g = &self.events.gids;
+        match g.out.get(&gid).and_then(|&ps| self.events.presyns.get(ps)) {
+            Some(p) if p.output == Output::Sent => 3,
+            Some(_) => 2,
+            None if g.owned.contains(&gid) => 1,
+            None => 0,
         }
     }
 
-    /// The gids of this rank that have a source, in increasing order.
+    /// The gids of this rank whose spikes are sent to the others, in
+    /// increasing order.
     pub fn output_gids(&self) -> Vec<Gid> {
-        let mut v: Vec<Gid> = self.events.gids.out.keys().copied().collect();
+        let mut v: Vec<Gid> = self
+            .events
+            .gids
+            .out
+            .iter()
+            .filter(|(_, &ps)| {
+                self.events
+                    .presyns
+                    .get(ps)
+                    .is_some_and(|p| p.output == Output::Sent)
+            })
+            .map(|(&g, _)| g)
+            .collect();
         v.sort_unstable();
         v
     }
 
-    /// `cell(gid, nc)`: the source of NetCon `nc` becomes the gid's output.
-    pub fn gid_cell(&mut self, gid: Gid, nc: NetConId) -> Result<PreSynId> {
-        if !self.events.gids.owned.contains(&gid) {
-            return Err(ModelError::GidNotHere(gid));
+    /// `cell(gid, nc [, send])`: the source of NetCon `nc` becomes the
+    /// gid's output; its spikes go to the other ranks when `send`. Giving a
+    /// gid another source replaces the first one in the table (as NEURON
+    /// does); a source can serve only one gid.
+    pub fn gid_cell(&mut self, gid: Gid, nc: NetConId, send: bool) -> Result<PreSynId> {
+        let g = &self.events.gids;
+        if g.input.contains_key(&gid) {
+            return Err(ModelError::GidInInputList(gid));
         }
-        if self.events.gids.out.contains_key(&gid) {
-            return Err(ModelError::GidInUse(gid));
+        if !g.owned.contains(&gid) {
+            return Err(ModelError::GidNotHere(gid));
         }
         let ps = self.netcon(nc)?.src.ok_or(ModelError::NoSource)?;
         let p = self.presyn_mut(ps)?;
-        if matches!(p.source, PreSynSource::Unused | PreSynSource::Input(_)) || p.gid.is_some() {
-            return Err(ModelError::GidBadSource(gid));
+        if let Some(other) = p.gid.filter(|&o| o != gid) {
+            return Err(ModelError::GidOtherSource { gid, other });
         }
         p.gid = Some(gid);
+        p.output = if send { Output::Sent } else { Output::Local };
         self.events.gids.out.insert(gid, ps);
         Ok(ps)
     }
@@ -103,12 +133,7 @@ impl Model {
 
     /// What the output source of a gid watches.
     pub fn gid_source(&self, gid: Gid) -> Result<NetConSource> {
-        let ps = self.gid_presyn(gid)?;
-        Ok(match self.presyn(ps)?.source {
-            PreSynSource::Var(r) => NetConSource::Var(r),
-            PreSynSource::Point(i) => NetConSource::Point(i),
-            PreSynSource::Unused | PreSynSource::Input(_) => NetConSource::None,
-        })
+        self.presyn_source(self.gid_presyn(gid)?)
     }
 
     /// The threshold of a gid's output source.
@@ -130,14 +155,35 @@ impl Model {
         Ok(ps)
     }
 
-    /// `gid_connect(gid, target)`: a new NetCon (delay 1, weight 0) driven
-    /// by the spikes of `gid` that the exchange brings in.
-    pub fn gid_connect(&mut self, gid: Gid, target: Option<InstanceId>) -> Result<NetConId> {
-        let ps = match self.events.gids.input.get(&gid) {
+    /// The source a `gid_connect` to `gid` attaches to: the gid's output
+    /// source when the gid is this rank's, else its input source (made on
+    /// first use).
+    fn gid_connect_source(&mut self, gid: Gid) -> Result<PreSynId> {
+        let g = &self.events.gids;
+        if g.owned.contains(&gid) {
+            return g.out.get(&gid).copied().ok_or(ModelError::GidNoCell(gid));
+        }
+        Ok(match g.input.get(&gid) {
             Some(&ps) => ps,
             None => self.new_presyn(PreSynSource::Input(gid)),
-        };
-        self.netcon_new_on(ps, target, 1.0, 0.0)
+        })
+    }
+
+    /// `gid_connect(gid, target)`: a new NetCon (delay 1, weight 0) driven
+    /// by the spikes of `gid`: directly by its source when the gid is on
+    /// this rank, else by those the exchange brings in.
+    pub fn gid_connect(&mut self, gid: Gid, target: InstanceId) -> Result<NetConId> {
+        self.instance_info(target)?;
+        let ps = self.gid_connect_source(gid)?;
+        self.netcon_new_on(ps, Some(target), 1.0, 0.0)
+    }
+
+    /// `gid_connect(gid, target, nc)`: NetCon `nc` (which keeps its delay
+    /// and weights) is driven by the spikes of `gid` instead of its source.
+    pub fn gid_connect_netcon(&mut self, gid: Gid, nc: NetConId) -> Result<()> {
+        self.netcon(nc)?;
+        let ps = self.gid_connect_source(gid)?;
+        self.netcon_replace_src(nc, ps)
     }
 
     /// The gid of a NetCon's source (`nc.srcgid()`), -1 for none.
@@ -145,33 +191,22 @@ impl Model {
         let Some(ps) = self.netcon(nc)?.src else {
             return Ok(-1);
         };
-        let p = self.presyn(ps)?;
-        Ok(match (p.source, p.gid) {
-            (PreSynSource::Input(g), _) => g,
-            (_, Some(g)) => g,
-            _ => -1,
-        })
+        Ok(self.presyn(ps)?.gid.unwrap_or(-1))
     }
 
-    /// The smallest delay of the `gid_connect` NetCons [ms]: over all of
-    /// them, and over those whose gid has no source on this rank (what
-    /// NEURON's `set_maxstep` looks at); infinite when there are none.
-    pub fn gid_connect_min_delay(&self) -> (f64, f64) {
-        let (mut all, mut remote) = (f64::INFINITY, f64::INFINITY);
-        for (g, &ps) in &self.events.gids.input {
-            let Some(p) = self.events.presyns.get(ps) else {
-                continue;
-            };
-            for &nc in &p.netcons {
-                if let Some(n) = self.events.netcons.get(nc) {
-                    all = all.min(n.delay);
-                    if !self.events.gids.out.contains_key(g) {
-                        remote = remote.min(n.delay);
-                    }
-                }
-            }
-        }
-        (all, remote)
+    /// The smallest delay of the NetCons driven by input sources, those
+    /// whose gid is on another rank (what NEURON's `set_maxstep` looks
+    /// at) [ms]; infinite when there are none.
+    pub fn gid_connect_min_delay(&self) -> f64 {
+        self.events
+            .gids
+            .input
+            .values()
+            .filter_map(|&ps| self.events.presyns.get(ps))
+            .flat_map(|p| &p.netcons)
+            .filter_map(|&nc| self.events.netcons.get(nc))
+            .map(|n| n.delay)
+            .fold(f64::INFINITY, f64::min)
     }
 
     /// The spikes of output sources since the last call, in the order they
@@ -192,15 +227,33 @@ impl Model {
         Ok(())
     }
 
-    /// Forgets every gid (`gid_clear`): output sources become ordinary ones,
-    /// input sources stay with their NetCons but receive nothing.
+    /// Forgets every gid (`gid_clear`): the sources forget their gids,
+    /// and those that drive no NetCon go (NEURON's `nrnmpi_gid_clear`).
     pub fn gid_clear(&mut self) {
         let g = std::mem::take(&mut self.events.gids);
-        for ps in g.out.into_values() {
-            if let Some(p) = self.events.presyns.get_mut(ps) {
-                p.gid = None;
+        self.events.gids.outbox = g.outbox;
+        for ps in g.out.into_values().chain(g.input.into_values()) {
+            let Some(p) = self.events.presyns.get_mut(ps) else {
+                continue;
+            };
+            p.gid = None;
+            p.output = Output::No;
+            if p.netcons.is_empty() {
+                self.delete_presyn(ps);
             }
         }
-        drop(g.input);
+    }
+
+    /// A gid's output source `ps` goes (NEURON's `nrn_cleanup_presyn`): a
+    /// gid whose spikes were sent is no longer on this rank; one kept here
+    /// has no source any more.
+    pub(super) fn gid_source_gone(&mut self, gid: Gid, ps: PreSynId, output: Output) {
+        let g = &mut self.events.gids;
+        if g.out.get(&gid) == Some(&ps) {
+            g.out.remove(&gid);
+            if output == Output::Sent {
+                g.owned.remove(&gid);
+            }
+        }
     }
 }

@@ -35,6 +35,8 @@
 mod deliver;
 mod gid;
 #[cfg(test)]
+mod gid_tests;
+#[cfg(test)]
 mod netstim_tests;
 mod queue;
 #[cfg(test)]
@@ -106,8 +108,24 @@ pub(crate) struct PreSyn {
     pub delay: f64,
     /// spikes are logged for [`Model::take_spikes`]
     pub record: bool,
-    /// the gid whose spikes it sends to the spike exchange (`pc.cell`)
+    /// NEURON's `gid_`: the gid of an output source (`pc.cell`) or of an
+    /// input source (`gid_connect` to a gid of another rank)
     pub gid: Option<i64>,
+    /// NEURON's `output_index_`: whether it is a gid's output
+    pub output: Output,
+}
+
+/// Whether a source is the output of a gid (NEURON's `output_index_`: -1,
+/// -2, or the gid).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Output {
+    /// not a gid's output
+    No,
+    /// `pc.cell(gid, nc, 0)`: the gid's source on this rank (`gid_connect`
+    /// here attaches to it), whose spikes are not sent to other ranks
+    Local,
+    /// `pc.cell(gid, nc)`: its spikes also go to the spike exchange
+    Sent,
 }
 
 /// What sits on the queue.
@@ -211,7 +229,11 @@ impl Model {
             use_min_delay: false,
             delay: 1.0,
             record: false,
-            gid: None,
+            gid: match source {
+                PreSynSource::Input(g) => Some(g),
+                _ => None,
+            },
+            output: Output::No,
         });
         self.events.presyn_order.push(id);
         self.events.presyn_gen += 1;
@@ -352,12 +374,36 @@ impl Model {
             .ok_or(ModelError::DeletedNetCon)?;
         self.events.netcon_order.retain(|&x| x != nc);
         if let Some(ps) = n.src {
-            let p = self.presyn_mut(ps)?;
-            p.netcons.retain(|&x| x != nc);
-            if p.netcons.is_empty() && !p.record && p.gid.is_none() {
-                self.delete_presyn(ps);
-            }
+            self.leave_presyn(nc, ps)?;
         }
+        Ok(())
+    }
+
+    /// NetCon `nc` leaves the list of source `ps` (NEURON's
+    /// `NetCon::rmsrc`); the source goes when nothing else uses it.
+    fn leave_presyn(&mut self, nc: NetConId, ps: PreSynId) -> Result<()> {
+        let p = self.presyn_mut(ps)?;
+        p.netcons.retain(|&x| x != nc);
+        if p.netcons.is_empty() && !p.record && p.output == Output::No {
+            self.delete_presyn(ps);
+        }
+        Ok(())
+    }
+
+    /// NetCon `nc` moves to the end of source `ps`'s list (NEURON's
+    /// `NetCon::replace_src`); its old source goes when nothing else uses
+    /// it.
+    pub(crate) fn netcon_replace_src(&mut self, nc: NetConId, ps: PreSynId) -> Result<()> {
+        self.presyn(ps)?;
+        match self.netcon(nc)?.src {
+            Some(old) if old == ps => self.presyn_mut(ps)?.netcons.retain(|&x| x != nc),
+            Some(old) => self.leave_presyn(nc, old)?,
+            None => {}
+        }
+        self.netcon_mut(nc)?.src = Some(ps);
+        let p = self.presyn_mut(ps)?;
+        p.netcons.push(nc);
+        p.use_min_delay = false;
         Ok(())
     }
 
@@ -408,10 +454,8 @@ impl Model {
                     }
                 }
             }
-            if let Some(g) = p.gid {
-                if self.events.gids.out.get(&g) == Some(&ps) {
-                    self.events.gids.out.remove(&g);
-                }
+            if let (Some(g), true) = (p.gid, p.output != Output::No) {
+                self.gid_source_gone(g, ps, p.output);
             }
             self.events.presyn_order.retain(|&x| x != ps);
             self.events.presyn_gen += 1;
@@ -431,13 +475,19 @@ impl Model {
 
     /// What a NetCon's source watches (`None`: no source).
     pub fn netcon_source(&self, nc: NetConId) -> Result<NetConSource> {
-        Ok(match self.netcon(nc)?.src {
-            None => NetConSource::None,
-            Some(ps) => match self.presyn(ps)?.source {
-                PreSynSource::Var(r) => NetConSource::Var(r),
-                PreSynSource::Point(i) => NetConSource::Point(i),
-                PreSynSource::Unused | PreSynSource::Input(_) => NetConSource::None,
-            },
+        match self.netcon(nc)?.src {
+            None => Ok(NetConSource::None),
+            Some(ps) => self.presyn_source(ps),
+        }
+    }
+
+    /// What a source watches (`None` for the input source of a gid of
+    /// another rank, or the shared source of NetCons without one).
+    pub(crate) fn presyn_source(&self, ps: PreSynId) -> Result<NetConSource> {
+        Ok(match self.presyn(ps)?.source {
+            PreSynSource::Var(r) => NetConSource::Var(r),
+            PreSynSource::Point(i) => NetConSource::Point(i),
+            PreSynSource::Unused | PreSynSource::Input(_) => NetConSource::None,
         })
     }
 

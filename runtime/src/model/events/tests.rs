@@ -16,7 +16,7 @@ const SYN_I: usize = 2;
 const SYN_G: usize = 3;
 const SYN_GJ: usize = 4;
 
-unsafe fn slot(m: &MechanismView, field: usize, i: usize) -> *mut f64 {
+pub(crate) unsafe fn slot(m: &MechanismView, field: usize, i: usize) -> *mut f64 {
     m.data.add(field * m.stride + i)
 }
 
@@ -92,7 +92,7 @@ const P_INTERVAL: usize = 0;
 const P_NFIRED: usize = 1;
 const P_NRESET: usize = 2;
 
-fn pacer_spec() -> MechanismSpec {
+pub(crate) fn pacer_spec() -> MechanismSpec {
     let mut s = MechanismSpec::new("Pacer", MechanismKind::Artificial);
     s.fields = vec![
         FieldSpec::new("interval", FieldKind::Parameter, 7.0),
@@ -161,7 +161,7 @@ pub(crate) fn set(m: &mut Model, i: InstanceId, t: MechTypeId, f: &str, x: f64) 
     m.set(r, x).unwrap();
 }
 
-fn get(m: &mut Model, i: InstanceId, t: MechTypeId, f: &str) -> f64 {
+pub(crate) fn get(m: &mut Model, i: InstanceId, t: MechTypeId, f: &str) -> f64 {
     let slot = m.mechanism_spec(t).unwrap().field_slot(f).unwrap().0;
     let r = m.point_var_ref(i, slot).unwrap();
     m.get(r).unwrap()
