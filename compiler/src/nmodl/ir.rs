@@ -283,6 +283,15 @@ pub enum HostFn {
     /// first WATCH armed by one NET_RECEIVE call disarms the instance's
     /// others.
     Watch = 13,
+    /// `()`: how many NetCons target this instance (`FOR_NETCONS`; NEURON's
+    /// `_nrn_netcon_args`)
+    NetconCount = 14,
+    /// `(k, i)`: weight k of the i-th NetCon that targets this instance
+    /// (`k` a constant the JIT puts in `op >> 8`)
+    NetconWeight = 15,
+    /// `(k, i, x)`: sets weight k of the i-th NetCon that targets this
+    /// instance to x
+    NetconSetWeight = 16,
 }
 
 impl HostFn {
@@ -293,9 +302,13 @@ impl HostFn {
     }
 
     /// Whether the first argument is a constant index the JIT puts in
-    /// `op >> 8` (a random stream, a WATCH condition).
+    /// `op >> 8` (a random stream, a WATCH condition, a weight).
     pub fn has_index(self) -> bool {
-        self.is_random() || self == HostFn::Watch
+        self.is_random()
+            || matches!(
+                self,
+                HostFn::Watch | HostFn::NetconWeight | HostFn::NetconSetWeight
+            )
     }
 }
 

@@ -207,6 +207,10 @@ pub struct MechanismSpec {
     /// `pointers` table (each instance refers to one double per entry, set
     /// with `setpointer`)
     pub pointers: Vec<String>,
+    /// NET_RECEIVE walks the NetCons that target its instance
+    /// (`FOR_NETCONS`) through the `host_call` services 14 to 16, so the
+    /// runtime lends it their weight vectors for each call
+    pub for_netcons: bool,
     /// the kernels
     pub kernels: MechanismKernels,
     /// the `WATCH` conditions: entry k returns the value of condition k for
@@ -243,6 +247,7 @@ impl MechanismSpec {
             randoms: Vec::new(),
             vector: false,
             pointers: Vec::new(),
+            for_netcons: false,
             kernels: MechanismKernels::default(),
             watches: Vec::new(),
             function_tables: Vec::new(),

@@ -135,6 +135,7 @@ pub(crate) fn spec_of(ir: &MechIr, ks: &KernelSet) -> MechanismSpec {
         })
         .collect();
     spec.weights = ir.weights;
+    spec.for_netcons = uses_for_netcons(ir);
     spec.randoms = ir.randoms.clone();
     if spec.randoms.is_empty() && uses_old_random(ir) {
         // scop_random, exprand, normrand draw on one unnamed stream
@@ -194,6 +195,19 @@ fn uses_old_random(ir: &MechIr) -> bool {
             &mut |e| found |= matches!(e, ir::Expr::Host(h, _) if h.is_random()),
         );
         found |= in_stmt;
+    }
+    found
+}
+
+/// Whether NET_RECEIVE (or its INITIAL) has a `FOR_NETCONS` loop, which
+/// asks for the number of the instance's NetCons.
+fn uses_for_netcons(ir: &MechIr) -> bool {
+    let mut found = false;
+    let bodies = [&ir.kernels.net_receive, &ir.kernels.net_receive_init];
+    for s in bodies.into_iter().flatten().flat_map(|k| &k.body) {
+        ir::visit_stmt(s, &mut |_| {}, &mut |e| {
+            found |= matches!(e, ir::Expr::Host(ir::HostFn::NetconCount, _))
+        });
     }
     found
 }

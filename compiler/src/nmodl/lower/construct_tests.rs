@@ -210,3 +210,45 @@ fn function_table_lookup_is_neurons() {
         assert!(near(got, want), "tabscale({v}, {c}) = {got}, NEURON {want}");
     }
 }
+
+/// FOR_NETCONS walks the instance's NetCons with its arguments aliased to
+/// their weights, as nocmodl's `_fnargs[k]`: when the loop is at the NetCon
+/// being delivered, its arguments and NET_RECEIVE's are the same numbers.
+#[test]
+fn for_netcons_aliases_each_netcons_weights() {
+    let ir = super::tests::compile_text(
+        "NEURON { POINT_PROCESS F RANGE seen }\nASSIGNED { seen }\n\
+         NET_RECEIVE(w, a, n) {\n\
+           FOR_NETCONS(w1, a1, n1) {\n\
+             n1 = n1 + 100\n seen = seen + n\n n = n + 1\n\
+             seen = seen + n1 / 1000\n a1 = w1 * 2\n\
+           }\n\
+           a = a + 0.5\n\
+         }\n",
+    )
+    .expect("lowers");
+    let mut x = Instance::new(&ir);
+    x.set_slot(&ir, "seen", 0.0);
+    x.netcons = vec![
+        vec![1.0, 0.0, 0.0],
+        vec![2.0, 0.0, 0.0],
+        vec![3.0, 0.0, 0.0],
+    ];
+    x.delivering = Some(1);
+    let mut args = x.netcons[1].clone();
+    x.run(&ir, &ir.kernels.net_receive, &mut args);
+    // what NEURON's aliases give, step by step
+    let mut seen = 0.0 + 0.0;
+    seen += 100.0 / 1000.0;
+    seen += 101.0;
+    seen += 102.0 / 1000.0;
+    seen += 102.0;
+    seen += 100.0 / 1000.0;
+    assert_eq!(x.slot(&ir, "seen"), seen);
+    assert_eq!(
+        x.netcons,
+        [[1.0, 2.0, 100.0], [2.0, 4.5, 103.0], [3.0, 6.0, 100.0]]
+    );
+    let e = error_of("NEURON { POINT_PROCESS F }\nNET_RECEIVE(w) {\n  FOR_NETCONS(w1, x) { }\n}\n");
+    assert!(e.contains("as many arguments as NET_RECEIVE"), "{e}");
+}

@@ -25,6 +25,10 @@ pub(crate) struct Instance {
     pub pointers: Vec<f64>,
     /// host calls made, with their arguments
     pub host_calls: Vec<(HostFn, Vec<f64>)>,
+    /// the weights of the NetCons that target the instance (FOR_NETCONS)
+    pub netcons: Vec<Vec<f64>>,
+    /// which of them NET_RECEIVE's arguments are (shared with it)
+    pub delivering: Option<usize>,
 }
 
 #[allow(dead_code)]
@@ -54,6 +58,8 @@ impl Instance {
             flag: 0.0,
             pointers: vec![0.0; ir.pointers.len()],
             host_calls: Vec::new(),
+            netcons: Vec::new(),
+            delivering: None,
         }
     }
 
@@ -106,6 +112,20 @@ impl Instance {
             };
             self.exec(ir, &k.body, &mut f);
             args.copy_from_slice(&f.args[..args.len()]);
+            if let Some(w) = self.delivering.and_then(|j| self.netcons.get_mut(j)) {
+                w.copy_from_slice(args);
+            }
+        }
+    }
+
+    /// Weight `k` of the `i`-th NetCon of the instance (NET_RECEIVE's own
+    /// argument when it is the one delivering).
+    fn netcon_weight<'a>(&'a mut self, k: f64, i: f64, f: &'a mut Frame) -> &'a mut f64 {
+        let (k, i) = (k as usize, i as usize);
+        if self.delivering == Some(i) {
+            &mut f.args[k]
+        } else {
+            &mut self.netcons[i][k]
         }
     }
 
@@ -155,7 +175,10 @@ impl Instance {
                     self.call(ir, *g, a);
                 }
                 Stmt::Host(h, args) => {
-                    let a = args.iter().map(|a| self.eval(ir, a, f)).collect();
+                    let a: Vec<f64> = args.iter().map(|a| self.eval(ir, a, f)).collect();
+                    if *h == HostFn::NetconSetWeight {
+                        *self.netcon_weight(a[0], a[1], f) = a[2];
+                    }
                     self.host_calls.push((*h, a));
                 }
                 Stmt::Return(e) => return Some(self.eval(ir, e, f)),
@@ -291,9 +314,14 @@ impl Instance {
                 self.call(ir, *g, a)
             }
             Expr::Host(h, args) => {
-                let a = args.iter().map(|a| self.eval(ir, a, f)).collect();
+                let a: Vec<f64> = args.iter().map(|a| self.eval(ir, a, f)).collect();
+                let x = match h {
+                    HostFn::NetconCount => self.netcons.len() as f64,
+                    HostFn::NetconWeight => *self.netcon_weight(a[0], a[1], f),
+                    _ => 0.5,
+                };
                 self.host_calls.push((*h, a));
-                0.5
+                x
             }
         }
     }

@@ -549,9 +549,7 @@ impl Lowerer<'_> {
             StmtKind::Compartment(c) => self.compartment(c, out),
             StmtKind::Initial(_) => {} // NET_RECEIVE's INITIAL, lowered separately
             StmtKind::Watch(ws) => self.watch_stmt(ws, s.span, out),
-            StmtKind::ForNetcons { .. } => {
-                self.error(kw(s.span, 11), "FOR_NETCONS is not supported yet by nerve")
-            }
+            StmtKind::ForNetcons { params, body } => self.for_netcons(params, body, s.span, out),
             StmtKind::Equation { lhs, rhs, add } => self.equation(lhs, rhs, *add, s.span, out),
             StmtKind::LongDiffusion(_) => self.error(
                 kw(s.span, 22),

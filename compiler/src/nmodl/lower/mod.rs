@@ -16,6 +16,7 @@
 //! * [`table`]: TABLE in FUNCTIONs and PROCEDUREs;
 //! * [`netreceive`]: NET_RECEIVE and its INITIAL;
 //! * [`watch`]: WATCH statements of NET_RECEIVE;
+//! * [`fornetcons`]: FOR_NETCONS loops of NET_RECEIVE;
 //! * [`beforeafter`]: BEFORE and AFTER blocks;
 //! * [`inline`]: small functions inlined into kernels.
 
@@ -29,6 +30,7 @@ mod deriv;
 #[cfg(test)]
 pub(crate) mod eval;
 mod expr;
+mod fornetcons;
 mod functable;
 mod inline;
 mod kinetic;
@@ -51,7 +53,7 @@ use crate::diagnostics::SourceFile;
 use std::collections::HashMap;
 
 /// Lowers a checked program to the mechanism IR. Errors are constructs the
-/// lowering does not support (VERBATIM, FOR_NETCONS, ...), each with a
+/// lowering does not support (VERBATIM, LAG, ...), each with a
 /// span and a message naming it.
 pub fn lower(program: &ast::Program, table: &SymbolTable) -> Result<MechIr, Vec<Diagnostic>> {
     let mut l = Lowerer::new(program, table)?;

@@ -6,6 +6,7 @@
 use super::super::random::random_service;
 use super::super::solver::MAX_IONS;
 use super::super::store::{InstanceExtra, MechBlock, LOOSE};
+use super::fornetcons::{NetconWeights, NETCON_COUNT, NETCON_SET_WEIGHT};
 use super::queue::ItemId;
 use super::{Event, GidSpike, NetConId, Output, PreSynId, PreSynSource};
 use crate::mechanism::{MechanismKind, MechanismView, NetReceiveKernel};
@@ -87,6 +88,9 @@ pub(crate) struct HostOutbox {
     pub extras: Vec<InstanceExtra>,
     /// the Random123 global index
     pub gix: u32,
+    /// NET_RECEIVE of a type that uses `FOR_NETCONS`: the weights of the
+    /// NetCons that target the instance
+    pub netcon_weights: NetconWeights,
 }
 
 impl HostOutbox {
@@ -128,7 +132,8 @@ impl HostOutbox {
 /// `host_call` of [`MechanismView`]: records event requests (ops 0, 1, 2, 12, 13) in
 /// the [`HostOutbox`] the view's `host` points to, and runs the random
 /// services (3 to 9, on the RANDOM variable `op >> 8`) and the vector
-/// services (10, 11) on the extras lent to it (NaN when it has none).
+/// services (10, 11) on the extras lent to it (NaN when it has none), and
+/// the `FOR_NETCONS` services (14 to 16) on the NetCon weights lent to it.
 ///
 /// # Safety
 /// `host` is null or points to a live [`HostOutbox`] that nothing else uses
@@ -148,6 +153,9 @@ pub(crate) unsafe extern "C" fn host_call(
         }
         // SAFETY: by this function's contract
         let out = unsafe { &mut *host.cast::<HostOutbox>() };
+        if matches!(service, NETCON_COUNT..=NETCON_SET_WEIGHT) {
+            return out.netcon_weights.service(op, a, b);
+        }
         return out.extra_service(op, instance, a, b);
     }
     if host.is_null() || view.is_null() {
@@ -263,6 +271,9 @@ impl Model {
             Weights::None => scratch.as_mut_ptr(),
         };
         let mut out = HostOutbox::default();
+        if self.mech_types[mech].spec.for_netcons {
+            out.netcon_weights = self.lend_netcon_weights(target, nweights);
+        }
         let row = loc.row as usize;
         self.with_view(loc.block, mech, t, &mut out, |view| {
             // SAFETY: the view describes the block's live arrays; row < count

@@ -31,8 +31,10 @@
 //! | `deliver` | threshold checks, delivery, the kernels' host services, the phases of `finitialize` and `fadvance` |
 //! | `gid` | gids: spike sources other ranks can see, `gid_connect`, the spikes to exchange |
 //! | `watch` | WATCH conditions armed by NET_RECEIVE, checked with the thresholds |
+//! | `fornetcons` | the NetCons of a target, whose weights `FOR_NETCONS` walks |
 
 mod deliver;
+mod fornetcons;
 mod gid;
 #[cfg(test)]
 mod gid_tests;
@@ -173,6 +175,9 @@ pub(crate) struct Events {
     pub threshold_cache: ThresholdCache,
     /// the armed WATCH conditions, in the order armed
     pub watches: Vec<watch::Watch>,
+    /// the NetCons of each target in `FOR_NETCONS` order (made when needed,
+    /// dropped when a NetCon changes)
+    pub fornetcons: Option<HashMap<InstanceId, Vec<NetConId>>>,
 }
 
 /// The per-step threshold check's list of variable sources and where their
@@ -311,6 +316,7 @@ impl Model {
         if let Some(w) = weights.first_mut() {
             *w = weight;
         }
+        self.netcons_changed();
         let id = self.events.netcons.insert(NetCon {
             src: ps,
             target,
@@ -351,6 +357,7 @@ impl Model {
         if let Some(w) = weights.first_mut() {
             *w = weight;
         }
+        self.netcons_changed();
         let id = self.events.netcons.insert(NetCon {
             src: Some(ps),
             target,
@@ -373,6 +380,7 @@ impl Model {
             .remove(nc)
             .ok_or(ModelError::DeletedNetCon)?;
         self.events.netcon_order.retain(|&x| x != nc);
+        self.netcons_changed();
         if let Some(ps) = n.src {
             self.leave_presyn(nc, ps)?;
         }
@@ -395,6 +403,7 @@ impl Model {
     /// it.
     pub(crate) fn netcon_replace_src(&mut self, nc: NetConId, ps: PreSynId) -> Result<()> {
         self.presyn(ps)?;
+        self.netcons_changed();
         match self.netcon(nc)?.src {
             Some(old) if old == ps => self.presyn_mut(ps)?.netcons.retain(|&x| x != nc),
             Some(old) => self.leave_presyn(nc, old)?,
@@ -412,6 +421,7 @@ impl Model {
     /// inactive; its spike source goes, and the NetCons it drove lose their
     /// source.
     pub(crate) fn detach_point(&mut self, i: InstanceId) {
+        self.netcons_changed();
         for nc in self.events.netcon_order.clone() {
             if let Some(n) = self.events.netcons.get_mut(nc) {
                 if n.target == Some(i) {
@@ -439,6 +449,7 @@ impl Model {
     }
 
     fn delete_presyn(&mut self, ps: PreSynId) {
+        self.netcons_changed();
         if let Some(p) = self.events.presyns.remove(ps) {
             match p.source {
                 PreSynSource::Var(r) => {
