@@ -125,34 +125,40 @@ impl StepContext<'_> {
             let Some(kernel) = self.kernel(t, hook) else {
                 continue;
             };
-            // INITIAL may post events (net_send) through the group's
-            // outbox; the random and vector services use the type's
-            // extras, lent to the outbox for the call
-            g.outbox.mech = t as u32;
-            g.outbox.lend_extras(&mut g.mechs[t], self.gix);
-            let host = std::ptr::addr_of_mut!(g.outbox).cast();
-            let mut ions = [NO_ION; MAX_IONS];
-            let view = MechanismView {
-                globals: self.globals.0[t],
-                t: g.t,
-                dt: g.dt,
-                celsius: self.celsius,
-                secondorder: self.secondorder,
-                host,
-                host_call: Some(super::events::host_call),
-                ..block_view(g, t, &self.mechs[t].ion_types, &mut ions)
-            };
-            // SAFETY: the view's arrays are this group's and live through the
-            // call; every node_row entry is < node_count (set by
-            // rebuild_groups); `data` holds `slots * stride` values with
-            // count <= stride; the kernel was registered under the ABI contract
-            // (see `Model::register_mechanism`).
-            unsafe { kernel(&view) };
-            g.outbox.return_extras(&mut g.mechs[t]);
+            self.call(g, t, kernel);
             if matches!(hook, Hook::Init) {
                 self.wrote_conc(g, t);
             }
         }
+    }
+
+    /// Calls a per-instance kernel of type `t` on a group's instances.
+    /// INITIAL may post events (net_send) through the group's outbox; the
+    /// random and vector services use the type's extras, lent to the
+    /// outbox for the call.
+    fn call(&self, g: &mut CellGroup, t: usize, kernel: Kernel) {
+        g.outbox.mech = t as u32;
+        g.outbox.lend_extras(&mut g.mechs[t], self.gix);
+        let host = std::ptr::addr_of_mut!(g.outbox).cast();
+        let mut ions = [NO_ION; MAX_IONS];
+        let view = MechanismView {
+            globals: self.globals.0[t],
+            t: g.t,
+            dt: g.dt,
+            celsius: self.celsius,
+            secondorder: self.secondorder,
+            host,
+            host_call: Some(super::events::host_call),
+            ..block_view(g, t, &self.mechs[t].ion_types, &mut ions)
+        };
+        // SAFETY: the view's arrays are this group's and live through the
+        // call; every node_row entry is < node_count (set by
+        // rebuild_groups); `data` holds `slots * stride` values with
+        // count <= stride; the kernel was registered under the ABI contract
+        // (see `Model::register_mechanism`; BEFORE/AFTER blocks have
+        // `state`'s).
+        unsafe { kernel(&view) };
+        g.outbox.return_extras(&mut g.mechs[t]);
     }
 
     /// NEURON's `nrn_wrote_conc`: after the INITIAL of a mechanism that

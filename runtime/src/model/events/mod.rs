@@ -285,17 +285,7 @@ impl Model {
         delay: f64,
         weight: f64,
     ) -> Result<NetConId> {
-        let wcount = match target {
-            Some(i) => {
-                let t = self.instance_info(i)?.mech;
-                let spec = self.mechanism_spec(t)?;
-                if spec.kernels.net_receive.is_none() {
-                    return Err(ModelError::NoNetReceive(spec.name.clone()));
-                }
-                spec.weights
-            }
-            None => 1,
-        };
+        let wcount = self.weight_count(target)?;
         if let NetConSource::Point(i) = src {
             self.instance_info(i)?;
         }
@@ -309,28 +299,7 @@ impl Model {
         {
             self.presyn_mut(ps)?.threshold = th;
         }
-        if let Some(ps) = ps {
-            return self.netcon_new_on(ps, target, delay, weight);
-        }
-        let mut weights = vec![0.0; wcount];
-        if let Some(w) = weights.first_mut() {
-            *w = weight;
-        }
-        self.netcons_changed();
-        let id = self.events.netcons.insert(NetCon {
-            src: ps,
-            target,
-            delay,
-            weights,
-            active: target.is_some(),
-        });
-        self.events.netcon_order.push(id);
-        if let Some(ps) = ps {
-            let p = self.presyn_mut(ps)?;
-            p.netcons.push(id);
-            p.use_min_delay = false;
-        }
-        Ok(id)
+        self.insert_netcon(ps, target, delay, weight, wcount)
     }
 
     /// A new NetCon on source `ps` (weights sized by the target type's
@@ -342,7 +311,15 @@ impl Model {
         delay: f64,
         weight: f64,
     ) -> Result<NetConId> {
-        let wcount = match target {
+        let wcount = self.weight_count(target)?;
+        self.insert_netcon(Some(ps), target, delay, weight, wcount)
+    }
+
+    /// How many weights a NetCon onto `target` has: the target type's
+    /// NET_RECEIVE arguments (an error without NET_RECEIVE), 1 with no
+    /// target.
+    fn weight_count(&self, target: Option<InstanceId>) -> Result<usize> {
+        Ok(match target {
             Some(i) => {
                 let t = self.instance_info(i)?.mech;
                 let spec = self.mechanism_spec(t)?;
@@ -352,23 +329,37 @@ impl Model {
                 spec.weights
             }
             None => 1,
-        };
+        })
+    }
+
+    /// Stores a new NetCon (first weight `weight`, the others 0) and
+    /// appends it to its source's list.
+    fn insert_netcon(
+        &mut self,
+        src: Option<PreSynId>,
+        target: Option<InstanceId>,
+        delay: f64,
+        weight: f64,
+        wcount: usize,
+    ) -> Result<NetConId> {
         let mut weights = vec![0.0; wcount];
         if let Some(w) = weights.first_mut() {
             *w = weight;
         }
         self.netcons_changed();
         let id = self.events.netcons.insert(NetCon {
-            src: Some(ps),
+            src,
             target,
             delay,
             weights,
             active: target.is_some(),
         });
         self.events.netcon_order.push(id);
-        let p = self.presyn_mut(ps)?;
-        p.netcons.push(id);
-        p.use_min_delay = false;
+        if let Some(ps) = src {
+            let p = self.presyn_mut(ps)?;
+            p.netcons.push(id);
+            p.use_min_delay = false;
+        }
         Ok(id)
     }
 

@@ -8,8 +8,8 @@
 //! A child of `solver` so that it shares the step's context without the
 //! solver exposing it.
 
-use super::{block_view, StepContext, MAX_IONS, NO_ION};
-use crate::mechanism::{BaTiming, MechanismView};
+use super::StepContext;
+use crate::mechanism::BaTiming;
 use crate::model::store::CellGroup;
 use crate::model::Model;
 
@@ -25,26 +25,7 @@ impl StepContext<'_> {
                 if when != timing {
                     continue;
                 }
-                g.outbox.mech = t as u32;
-                g.outbox.lend_extras(&mut g.mechs[t], self.gix);
-                let host = std::ptr::addr_of_mut!(g.outbox).cast();
-                let mut ions = [NO_ION; MAX_IONS];
-                let view = MechanismView {
-                    globals: self.globals.0[t],
-                    t: g.t,
-                    dt: g.dt,
-                    celsius: self.celsius,
-                    secondorder: self.secondorder,
-                    host,
-                    host_call: Some(crate::model::events::host_call),
-                    ..block_view(g, t, &self.mechs[t].ion_types, &mut ions)
-                };
-                // SAFETY: as in `StepContext::run`: the view's arrays are
-                // this group's and live through the call, node rows are in
-                // range, and the kernel was registered under the ABI
-                // contract (a BEFORE/AFTER block has `state`'s).
-                unsafe { kernel(&view) };
-                g.outbox.return_extras(&mut g.mechs[t]);
+                self.call(g, t, kernel);
             }
         }
     }
